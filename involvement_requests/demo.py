@@ -1,0 +1,232 @@
+"""Demo involvement requests in every state, with their history and assessments.
+
+Deterministic from `rng`; bulk inserts so `--scale bench` (20,000 requests) is quick.
+Invented projects and people only."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.utils import timezone
+
+from involvement_requests import rules
+from involvement_requests.models import (
+    Assessment,
+    Characteristic,
+    EqualityAnswer,
+    InvolvementRequest,
+    QualityPriority,
+    RequestStatusChange,
+    Rung,
+    Stage,
+    Status,
+    Timing,
+)
+from involvement_requests.services import assessment_score
+from people_bank.models import Service
+from ppe.access import Role
+
+S = Status
+# How a request reached each state, and how common each state is.
+PATHS = {
+    S.DRAFT: ([], 8),
+    S.SUBMITTED: ([S.SUBMITTED], 10),
+    S.IN_ASSESSMENT: ([S.SUBMITTED, S.IN_ASSESSMENT], 8),
+    S.MORE_INFO: ([S.SUBMITTED, S.IN_ASSESSMENT, S.MORE_INFO], 6),
+    S.ACCEPTED: ([S.SUBMITTED, S.IN_ASSESSMENT, S.ACCEPTED], 8),
+    S.DECLINED: ([S.SUBMITTED, S.IN_ASSESSMENT, S.DECLINED], 7),
+    S.PEOPLE_ALLOCATED: ([S.SUBMITTED, S.IN_ASSESSMENT, S.ACCEPTED, S.PEOPLE_ALLOCATED], 8),
+    S.ACTIVE: ([S.SUBMITTED, S.IN_ASSESSMENT, S.ACCEPTED, S.PEOPLE_ALLOCATED, S.ACTIVE], 15),
+    S.EVALUATION: ([S.SUBMITTED, S.IN_ASSESSMENT, S.ACCEPTED, S.PEOPLE_ALLOCATED, S.ACTIVE, S.EVALUATION], 9),
+    S.CLOSED: (
+        [S.SUBMITTED, S.IN_ASSESSMENT, S.ACCEPTED, S.PEOPLE_ALLOCATED, S.ACTIVE, S.EVALUATION, S.CLOSED],
+        16,
+    ),
+    S.WITHDRAWN: ([S.SUBMITTED, S.WITHDRAWN], 5),
+}
+ASSESSED = {S.ACCEPTED, S.DECLINED, S.PEOPLE_ALLOCATED, S.ACTIVE, S.EVALUATION, S.CLOSED}
+
+TOPICS = [
+    ("discharge", "Discharge before midday", "Patients wait on the ward for medicines and transport."),
+    ("outpatients", "Outpatient letters people understand", "Letters are long and use clinical words."),
+    ("nights", "Quieter wards at night", "Noise keeps patients awake on the older people's wards."),
+    (
+        "food",
+        "Hospital food that suits every faith",
+        "Meals do not always meet religious and cultural needs.",
+    ),
+    ("parking", "Finding your way to the clinic", "People miss appointments because signs are confusing."),
+    ("dementia", "Dementia-friendly admissions", "Admission is bewildering for people living with dementia."),
+    ("maternity", "Maternity triage phone line", "Women cannot get through to triage at busy times."),
+    ("diabetes", "Diabetes foot checks", "Foot checks are missed while patients are in for other reasons."),
+    ("pain", "Pain relief after surgery", "Patients say pain relief arrives late after operations."),
+    ("digital", "Online appointment booking", "Patients want to choose and change appointments online."),
+]
+NOTES = {
+    S.MORE_INFO: "Please say which wards are in scope and when patients will first be involved.",
+    S.DECLINED: "The project does not yet have scope for patients to influence it.",
+}
+WHERE = [
+    "on the acute wards",
+    "in outpatients",
+    "in the day-case unit",
+    "across the Trust",
+    "in the children's unit",
+]
+
+
+def _qi_leads(rng, count: int) -> list[User]:
+    leads = list(User.objects.filter(groups__name=Role.QI_LEAD.value).order_by("pk"))
+    missing = count - len(leads)
+    if missing > 0:
+        group = Group.objects.get(name=Role.QI_LEAD.value)
+        first = ["Sam", "Alex", "Jo", "Chris", "Nadia", "Ravi", "Grace", "Owen", "Leah", "Imran"]
+        last = ["Patel", "Jones", "Khan", "Murphy", "Evans", "Shah", "Walker", "Hughes", "Ali", "Reid"]
+        unusable = make_password(None)
+        User.objects.bulk_create(
+            [
+                User(
+                    username=f"demo.qi{n}",
+                    first_name=rng.choice(first),
+                    last_name=rng.choice(last),
+                    email=f"demo.qi{n}@example.nhs.uk",
+                    password=unusable,  # no sign-in: demo authors only
+                )
+                for n in range(missing)
+            ]
+        )
+        made = list(User.objects.filter(username__startswith="demo.qi"))
+        group.user_set.add(*made)
+        leads = list(User.objects.filter(groups__name=Role.QI_LEAD.value).order_by("pk"))
+    return leads
+
+
+def _score(rng, request: InvolvementRequest, recommended: Rung, assessor: User) -> Assessment:
+    answers = {
+        "relevance": rng.randint(0, 3),
+        "patient_focus": rng.randint(1, 3),
+        "equality": rng.randint(0, 2),
+        "timing": rng.choice([Timing.INITIATION, Timing.INITIATION, Timing.DURING, Timing.LATE]),
+    }
+    score = assessment_score(request=request, recommended_rung=recommended, **answers)
+    return Assessment(
+        request=request,
+        assessor=assessor,
+        recommended_rung=recommended,
+        total=score.total,
+        max_total=score.max_total,
+        recommendation=score.recommendation,
+        reasons=list(score.reasons),
+        **answers,
+    )
+
+
+def seed(*, rng, sizes, log) -> None:
+    total = sizes.get("requests", 0)
+    if not total:
+        return
+    if InvolvementRequest.objects.exists():
+        log(f"  requests: {InvolvementRequest.objects.count()} already there, none added")
+        return
+    rungs = list(Rung.objects.order_by("order"))
+    rung_orders = {rung.pk: rung.order for rung in rungs}
+    priorities = list(QualityPriority.objects.all())
+    services = list(Service.objects.select_related("cmg"))
+    leads = _qi_leads(rng, max(2, min(200, total // 50)))
+    ppi_team = list(User.objects.filter(groups__name=Role.PPI_TEAM.value).order_by("pk")) or leads[:1]
+    states = list(PATHS)
+    weights = [PATHS[state][1] for state in states]
+    characteristics = [code for code, _label in Characteristic.choices]
+    now = timezone.now()
+
+    with transaction.atomic():
+        requests: list[InvolvementRequest] = []
+        plans: list[tuple[str, datetime.datetime, int]] = []
+        for n in range(total):
+            state = rng.choices(states, weights)[0]
+            key, title, problem = rng.choice(TOPICS)
+            service = rng.choice(services) if services else None
+            started = now - datetime.timedelta(days=rng.randint(1, 730), minutes=rng.randint(0, 1440))
+            proposed = rng.choice(rungs)
+            affected = rng.sample(characteristics, rng.randint(0, 3))
+            open_to_public = state in (S.ACCEPTED, S.PEOPLE_ALLOCATED, S.ACTIVE) and rng.random() < 0.3
+            start_date = started.date() + datetime.timedelta(days=rng.randint(0, 30))
+            requests.append(
+                InvolvementRequest(
+                    status=state,
+                    submitted_by=rng.choice(leads),
+                    title=f"{title} {rng.choice(WHERE)}",
+                    summary=f"{problem} We want to change this with the people it affects.",
+                    cmg=service.cmg if service else None,
+                    service=service,
+                    priority=rng.choice(priorities) if priorities and rng.random() < 0.85 else None,
+                    stage=rng.choice(Stage.values),
+                    start_date=start_date,
+                    end_date=start_date + datetime.timedelta(days=rng.randint(60, 365)),
+                    intelligence=f"Complaints, PALS contacts and survey comments about {key}.",
+                    groups_affected="Patients using the service, their families and carers.",
+                    how_involve="Patients join the project group and test each change.",
+                    scope_to_influence="Patients help choose which changes to make.",
+                    equality_answer=EqualityAnswer.YES if affected else EqualityAnswer.NO,
+                    equality_affected=affected,
+                    equality_engagement="Through community groups that reach those affected."
+                    if affected
+                    else "",
+                    purpose="Care that fits patients' lives.",
+                    proposed_rung=proposed,
+                    partners_wanted=rng.randint(0, 3) if proposed.partners_allowed else 0,
+                    improvers_wanted=rng.randint(1, 12),
+                    community_groups_wanted=rng.randint(0, 2),
+                    open_to_public=open_to_public,
+                    public_summary=f"Tell us about your experience of {key}." if open_to_public else "",
+                )
+            )
+            plans.append((state, started, n))
+        for obj, (state, started, _n) in zip(requests, plans, strict=True):
+            obj.no_priority = obj.priority is None
+            path = PATHS[state][0]
+            if path:
+                obj.submitted_at = started
+                obj.last_submitted_at = started
+            if state in ASSESSED:
+                obj.assessed_at = started + datetime.timedelta(days=rng.randint(1, 20))
+                obj.decided_at = obj.assessed_at
+                obj.planned_rung = rng.choice(rungs[2:]) if rng.random() < 0.7 else rng.choice(rungs)
+            if state == S.DECLINED:
+                obj.decline_reason = "The project does not yet have scope for patients to influence it."
+            if state == S.CLOSED:
+                drift = rng.choice([0, 0, 0, -1, -1, -2])
+                obj.achieved_rung = rungs[max(0, rung_orders[obj.planned_rung_id] - 1 + drift)]
+        InvolvementRequest.objects.bulk_create(requests, batch_size=2000)
+
+        changes, assessments, co_leads = [], [], []
+        link = InvolvementRequest.co_leads.through
+        for obj, (state, started, _n) in zip(requests, plans, strict=True):
+            old, at = S.DRAFT, started
+            for step in PATHS[state][0]:
+                by = obj.submitted_by if step in rules.SUBMITTER_MOVES else rng.choice(ppi_team)
+                changes.append(
+                    RequestStatusChange(
+                        request=obj,
+                        by=by,
+                        at=at,
+                        from_status=old,
+                        to_status=step,
+                        note=NOTES.get(step, ""),
+                        notified_at=at,
+                    )
+                )
+                old, at = step, at + datetime.timedelta(days=rng.randint(1, 20))
+            if state in ASSESSED:
+                assessments.append(_score(rng, obj, obj.planned_rung, rng.choice(ppi_team)))
+            if rng.random() < 0.1:
+                other = rng.choice(leads)
+                if other.pk != obj.submitted_by_id:
+                    co_leads.append(link(involvementrequest_id=obj.pk, user_id=other.pk))
+        RequestStatusChange.objects.bulk_create(changes, batch_size=5000)
+        Assessment.objects.bulk_create(assessments, batch_size=2000)
+        link.objects.bulk_create(co_leads, batch_size=5000, ignore_conflicts=True)
+    log(f"  requests: {total} in every state, {len(changes)} status changes, {len(assessments)} assessments")

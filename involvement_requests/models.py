@@ -1,0 +1,325 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from people_bank.models import ClinicalManagementGroup, Interest, Service
+
+
+class SpectrumLevel(models.TextChoices):
+    """The four-level spectrum of engagement each rung of the ladder belongs to."""
+
+    INFORM = "inform", "Inform"
+    ENGAGE = "engage", "Engage"
+    INVOLVE = "involve", "Involve"
+    COPRODUCE = "coproduce", "Co-produce"
+
+
+class Rung(models.Model):
+    """One rung of the ladder of engagement. Data the PPI team edits, not code.
+
+    A rung that a request was scored on is never deleted (PROTECT): it is retired."""
+
+    order = models.PositiveSmallIntegerField(help_text="1 is the bottom rung.")
+    name = models.CharField(max_length=80)
+    description = models.TextField()
+    examples = models.TextField(blank=True)
+    partners_allowed = models.BooleanField(
+        "Patient Partners may be allocated",
+        default=False,
+        help_text="Patient Partners only work on the upper rungs, never on tokenistic work.",
+    )
+    spectrum_level = models.CharField(max_length=12, choices=SpectrumLevel.choices)
+    is_active = models.BooleanField("In use", default=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="rung_name_unique_ci"),
+            models.UniqueConstraint(fields=["order"], name="rung_order_unique"),
+            models.CheckConstraint(condition=Q(order__gte=1), name="rung_order_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualityPriority(models.Model):
+    """A priority of the Trust's Quality Strategy that a project may serve."""
+
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField("In use", default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "quality priorities"
+        constraints = [models.UniqueConstraint(Lower("name"), name="priority_name_unique_ci")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Characteristic(models.TextChoices):
+    """The protected characteristics of the Equality Act 2010, and carers."""
+
+    AGE = "age", "Age"
+    DISABILITY = "disability", "Disability"
+    GENDER_REASSIGNMENT = "gender_reassignment", "Gender reassignment"
+    MARRIAGE = "marriage", "Marriage and civil partnership"
+    PREGNANCY = "pregnancy", "Pregnancy and maternity"
+    RACE = "race", "Race"
+    RELIGION = "religion", "Religion or belief"
+    SEX = "sex", "Sex"
+    SEXUAL_ORIENTATION = "sexual_orientation", "Sexual orientation"
+    CARERS = "carers", "Carers"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    IN_ASSESSMENT = "in_assessment", "In assessment"
+    MORE_INFO = "more_info", "More information needed"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    PEOPLE_ALLOCATED = "people_allocated", "People allocated"
+    ACTIVE = "active", "Active"
+    EVALUATION = "evaluation", "Evaluation"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Stage(models.TextChoices):
+    INITIATION = "initiation", "Initiation: the project is being scoped"
+    PLANNING = "planning", "Planning: the approach is being designed"
+    DELIVERY = "delivery", "Delivery: changes are being made"
+    EVALUATION = "evaluation", "Evaluation: the results are being measured"
+
+
+class EqualityAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_SURE = "not_sure", "Not sure yet"
+
+
+class InvolvementRequest(models.Model):
+    """A Patient Involvement Request: a QI project asking for patients' involvement."""
+
+    Status = Status
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="involvement_requests"
+    )
+    co_leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="co_led_involvement_requests",
+        help_text="Other QI leads who may see and edit this request.",
+    )
+
+    # The project
+    title = models.CharField("Project title", max_length=200)
+    summary = models.TextField("Project summary", blank=True)
+    cmg = models.ForeignKey(
+        ClinicalManagementGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvement_requests",
+        verbose_name="Clinical Management Group",
+    )
+    service = models.ForeignKey(
+        Service, on_delete=models.PROTECT, null=True, blank=True, related_name="involvement_requests"
+    )
+    priority = models.ForeignKey(
+        QualityPriority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="involvement_requests",
+        verbose_name="Quality Strategy priority",
+    )
+    no_priority = models.BooleanField(
+        "The project serves none of the Quality Strategy priorities", default=False
+    )
+    stage = models.CharField("Project stage", max_length=12, choices=Stage.choices, blank=True)
+    start_date = models.DateField("Project start date", null=True, blank=True)
+    end_date = models.DateField("Project end date", null=True, blank=True)
+    involvement_from = models.DateField("Involvement to start on", null=True, blank=True)
+
+    # The Quality Strategy's questions
+    intelligence = models.TextField(
+        "What intelligence have you already captured from patients about the service?", blank=True
+    )
+    groups_affected = models.TextField("Which patient and carer groups will the project affect?", blank=True)
+    how_involve = models.TextField("How will you involve patients, their families and carers?", blank=True)
+    scope_to_influence = models.TextField(
+        "What scope will patient input have to influence the outcome?", blank=True
+    )
+    equality_answer = models.CharField(
+        "Will any group be disproportionately affected?",
+        max_length=10,
+        choices=EqualityAnswer.choices,
+        blank=True,
+    )
+    equality_affected = models.JSONField("Groups disproportionately affected", default=list, blank=True)
+    equality_engagement = models.TextField("How will you engage the groups affected?", blank=True)
+    purpose = models.TextField(
+        "Involvement for what purpose? What difference do you expect it to make?", blank=True
+    )
+
+    # What they ask for: the People Bank phase matches and allocates against these.
+    proposed_rung = models.ForeignKey(
+        Rung, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="Proposed rung"
+    )
+    partners_wanted = models.PositiveSmallIntegerField("Patient Partners wanted", default=0)
+    improvers_wanted = models.PositiveSmallIntegerField("Hospital Improvers wanted", default=0)
+    community_groups_wanted = models.PositiveSmallIntegerField("Community groups wanted", default=0)
+    skills_wanted = models.TextField("Skills or experience wanted", blank=True)
+    services_wanted = models.ManyToManyField(
+        Service, blank=True, related_name="+", verbose_name="Service experience wanted"
+    )
+    interests_wanted = models.ManyToManyField(
+        Interest, blank=True, related_name="+", verbose_name="Issues people should care about"
+    )
+    support_needs = models.TextField("Support and access needs", blank=True)
+
+    # The bulletin of open opportunities
+    open_to_public = models.BooleanField("Show on the public opportunities bulletin", default=False)
+    public_summary = models.TextField("What to tell the public about this opportunity", blank=True)
+
+    # The workflow's own record
+    submitted_at = models.DateTimeField(null=True, blank=True, help_text="First submission.")
+    last_submitted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    # The rung twice: planned when assessed, achieved at close, so drift shows up.
+    planned_rung = models.ForeignKey(Rung, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    achieved_rung = models.ForeignKey(Rung, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="request_dates_in_order",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="request_status_known"),
+            models.CheckConstraint(
+                condition=~Q(status=Status.DECLINED) | ~Q(decline_reason=""),
+                name="request_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) | Q(achieved_rung__isnull=False),
+                name="request_closed_has_achieved_rung",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "last_submitted_at"], name="request_status_submitted_idx"),
+            models.Index(fields=["open_to_public", "status"], name="request_public_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("involvement_requests:detail", args=[self.pk])
+
+    @property
+    def reference(self) -> str:
+        return f"PIR-{self.pk:05d}" if self.pk else "PIR-new"
+
+    @property
+    def equality_affected_labels(self) -> list[str]:
+        labels = dict(Characteristic.choices)
+        return [labels.get(code, code) for code in self.equality_affected]
+
+
+class RequestStatusChange(models.Model):
+    """Who moved a request from one status to another, when, and why."""
+
+    request = models.ForeignKey(InvolvementRequest, on_delete=models.CASCADE, related_name="status_changes")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    note = models.TextField(blank=True)
+    # Set once the email has gone, so a task run twice does not send it twice.
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["request", "at"], name="status_change_request_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.from_status} → {self.to_status}"
+
+
+class Timing(models.TextChoices):
+    INITIATION = "initiation", "From initiation"
+    DURING = "during", "During the project"
+    LATE = "late", "Late: decisions already made"
+
+
+class Recommendation(models.TextChoices):
+    ACCEPT = "accept", "Accept"
+    ACCEPT_WITH_GUIDANCE = "guidance", "Accept with guidance"
+    DECLINE = "decline", "Decline"
+
+
+class Assessment(models.Model):
+    """The PPI team's scoring of a request against the Quality Strategy and the ladder."""
+
+    request = models.OneToOneField(InvolvementRequest, on_delete=models.CASCADE, related_name="assessment")
+    assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    relevance = models.PositiveSmallIntegerField("Relevance to the Quality Strategy")
+    relevance_comment = models.TextField(blank=True)
+    patient_focus = models.PositiveSmallIntegerField("How patient-focused the project is")
+    patient_focus_comment = models.TextField(blank=True)
+    timing = models.CharField("When involvement starts", max_length=12, choices=Timing.choices)
+    timing_comment = models.TextField(blank=True)
+    equality = models.PositiveSmallIntegerField("Equality impact addressed")
+    equality_comment = models.TextField(blank=True)
+    recommended_rung = models.ForeignKey(Rung, on_delete=models.PROTECT, related_name="+")
+    rung_comment = models.TextField(blank=True)
+    # Worked out by involvement_requests.rules.score_request, kept so it reads the same later.
+    total = models.PositiveSmallIntegerField()
+    max_total = models.PositiveSmallIntegerField()
+    recommendation = models.CharField(max_length=10, choices=Recommendation.choices)
+    reasons = models.JSONField(default=list)
+    override = models.CharField(
+        "Assessor's recommendation instead", max_length=10, choices=Recommendation.choices, blank=True
+    )
+    override_reason = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(relevance__lte=3), name="assessment_relevance_0_3"),
+            models.CheckConstraint(condition=Q(patient_focus__lte=3), name="assessment_focus_0_3"),
+            models.CheckConstraint(condition=Q(equality__lte=2), name="assessment_equality_0_2"),
+            models.CheckConstraint(condition=Q(total__lte=F("max_total")), name="assessment_total_in_range"),
+            models.CheckConstraint(
+                condition=Q(override="") | ~Q(override_reason=""), name="assessment_override_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.request_id}: {self.total}/{self.max_total}"
+
+    @property
+    def final_recommendation(self) -> str:
+        return self.override or self.recommendation
+
+    def get_final_recommendation_display(self) -> str:
+        return Recommendation(self.final_recommendation).label

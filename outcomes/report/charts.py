@@ -1,0 +1,81 @@
+"""Bar charts as SVG, drawn here so a worker with no network needs no charting service.
+
+The PDF embeds them as data: URIs in <img>, which WeasyPrint renders cleanly."""
+
+from __future__ import annotations
+
+import base64
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+FONT = "Liberation Sans, Arial, sans-serif"
+COLOURS = ("#005eb8", "#41b6e6")  # NHS blue, NHS light blue
+PLOT_WIDTH = 360
+# Room for the labels: about 6.3 px a character at 12 px Liberation Sans, within limits.
+LABEL_CHAR_PX = 6.3
+LABEL_MIN, LABEL_MAX = 110, 380
+BAR_HEIGHT = 16
+GAP = 10
+
+
+def _number(value) -> float:
+    if value in (None, "", "*"):
+        return 0.0
+    return float(Decimal(str(value)))
+
+
+def bar_chart_svg(title: str, bars: list[dict], series: list[str], unit: str = "") -> str:
+    """Horizontal bars, one group per item; `bars` are {"label", "values": [..]} with one
+    value per name in `series`. Values shown as "*" (suppressed) draw no bar."""
+    groups = len(bars)
+    per_group = BAR_HEIGHT * len(series) + GAP
+    legend_height = 24 if len(series) > 1 else 0
+    height = 36 + legend_height + max(groups, 1) * per_group + 10
+    top = max((_number(v) for bar in bars for v in bar["values"]), default=0) or 1
+    longest = max((len(str(bar["label"])) for bar in bars), default=0)
+    label_width = int(min(max(longest * LABEL_CHAR_PX + 16, LABEL_MIN), LABEL_MAX))
+    plot = PLOT_WIDTH
+    width = label_width + plot + 70
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="0" y="18" font-family="{FONT}" font-size="14" font-weight="bold" fill="#212b32">'
+        f"{escape(title)}</text>",
+    ]
+    y = 36
+    if len(series) > 1:
+        x = label_width
+        for index, name in enumerate(series):
+            parts.append(f'<rect x="{x}" y="{y}" width="12" height="12" fill="{COLOURS[index % 2]}"/>')
+            parts.append(
+                f'<text x="{x + 18}" y="{y + 11}" font-family="{FONT}" font-size="12" fill="#212b32">'
+                f"{escape(name)}</text>"
+            )
+            x += 30 + 8 * len(name)
+        y += legend_height
+    for bar in bars:
+        label_y = y + (BAR_HEIGHT * len(series)) / 2 + 4
+        parts.append(
+            f'<text x="{label_width - 8}" y="{label_y:.0f}" text-anchor="end" font-family="{FONT}" '
+            f'font-size="12" fill="#212b32">{escape(str(bar["label"]))}</text>'
+        )
+        for index, value in enumerate(bar["values"]):
+            length = plot * _number(value) / top
+            parts.append(
+                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{BAR_HEIGHT - 2}" '
+                f'fill="{COLOURS[index % 2]}"/>'
+            )
+            shown = str(value) if value == "*" else f"{value}{unit}"  # no unit on a suppressed value
+            parts.append(
+                f'<text x="{label_width + length + 4:.1f}" y="{y + BAR_HEIGHT - 4}" font-family="{FONT}" '
+                f'font-size="11" fill="#212b32">{escape(shown)}</text>'
+            )
+            y += BAR_HEIGHT
+        y += GAP
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class PeopleBankConfig(AppConfig):
+    name = "people_bank"
+    verbose_name = "People Bank"
+
+    def ready(self):
+        from people_bank.dashboard import register_panels
+
+        register_panels()

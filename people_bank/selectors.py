@@ -1,0 +1,492 @@
+"""Every read in the People Bank that matters. Other apps build on these, never on the
+models' managers directly, so that consent, erasure and "objects to monitoring use" are
+honoured in one place."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from people_bank import rules
+from people_bank.models import (
+    Application,
+    ApplicationStatusChange,
+    ConsentRecord,
+    ContactMethod,
+    Conversation,
+    EqualityMonitoring,
+    HospitalImprover,
+    Organisation,
+    PatientPartner,
+    Person,
+    ReferencePopulation,
+    TenureReminder,
+)
+
+IMPROVER_TARGET = 40
+
+
+# --- Lists and pages ------------------------------------------------------------------------
+
+
+def people_for_list() -> QuerySet[Person]:
+    """People for the People Bank list: the columns the table shows and nothing more, with
+    roles joined in (one-to-one) so the page runs the same queries for 10 rows or 100,000."""
+    return Person.objects.select_related("patient_partner", "hospital_improver").only(
+        "id",
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "status",
+        "preferred_contact",
+        "last_contact_at",
+        "can_be_invited",
+        "erased_at",
+        "patient_partner__id",
+        "patient_partner__review_due_on",
+        "patient_partner__tenure_ends_on",
+        "hospital_improver__id",
+        "hospital_improver__confirmed_at",
+    )
+
+
+def person_for_page(pk: int) -> Person:
+    return (
+        Person.objects.select_related("patient_partner", "hospital_improver")
+        .prefetch_related("services__cmg", "interests", "access_needs", "patient_partner__training")
+        .get(pk=pk)
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    kind: str
+    title: str
+    body: str = ""
+    by: str = ""
+    extra: object = None
+
+
+def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
+    """Conversations, status changes, consent and applications, newest first."""
+    entries = []
+    for c in person.conversations.select_related("staff", "organisation")[:limit]:
+        entries.append(
+            TimelineEntry(
+                c.happened_at,
+                "conversation",
+                f"{c.get_channel_display()} conversation",
+                c.summary,
+                _name(c.staff),
+                c,
+            )
+        )
+    for s in person.status_changes.select_related("by")[:limit]:
+        title = (
+            f"Status: {s.get_to_status_display()}"
+            if s.from_status
+            else f"Joined as {s.get_to_status_display().lower()}"
+        )
+        entries.append(TimelineEntry(s.at, "status", title, s.note, _name(s.by)))
+    for r in person.consents.select_related("recorded_by")[:limit]:
+        verb = "agreed to" if r.given else "withdrew consent to"
+        entries.append(
+            TimelineEntry(
+                r.recorded_at,
+                "consent",
+                f"Consent: {verb} {r.get_kind_display().lower()}",
+                r.get_method_display(),
+                _name(r.recorded_by),
+            )
+        )
+    changes = ApplicationStatusChange.objects.filter(application__person=person).select_related(
+        "by", "application__round"
+    )
+    for a in changes[:limit]:
+        entries.append(
+            TimelineEntry(
+                a.at,
+                "application",
+                f"Application to {a.application.round}: {a.get_to_status_display()}",
+                a.note,
+                _name(a.by),
+            )
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
+
+
+def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[Conversation]:
+    return list(organisation.conversations.select_related("staff", "person")[:limit])
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def organisations_for_list() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("owner").annotate(contact_count=Count("contacts"))
+
+
+def organisation_for_page(pk: int) -> Organisation:
+    return (
+        Organisation.objects.select_related("owner")
+        .prefetch_related(Prefetch("contacts"), "agreements")
+        .get(pk=pk)
+    )
+
+
+def consent_history(person: Person) -> QuerySet[ConsentRecord]:
+    return person.consents.select_related("recorded_by")
+
+
+def latest_consents(person: Person) -> dict[str, ConsentRecord]:
+    latest: dict[str, ConsentRecord] = {}
+    for record in person.consents.all():  # newest first
+        latest.setdefault(record.kind, record)
+    return latest
+
+
+def improvers_awaiting_confirmation() -> QuerySet[HospitalImprover]:
+    return (
+        HospitalImprover.objects.filter(confirmed_at__isnull=True, person__erased_at__isnull=True)
+        .select_related("person")
+        .order_by("signed_up_at")
+    )
+
+
+# --- Matching building blocks (the requests app uses these) ---------------------------------
+
+
+def people_for_matching() -> QuerySet[Person]:
+    """People who may be invited to take part: active, not erased, and whose latest
+    consent to be invited stands. Services, interests and access needs are prefetched;
+    availability is on the row (`online`, `face_to_face`, `days`).
+
+    Never joins equality answers: matching must not decide about a person from them."""
+    return (
+        Person.objects.filter(status=Person.Status.ACTIVE, can_be_invited=True, erased_at__isnull=True)
+        .select_related("patient_partner", "hospital_improver")
+        .prefetch_related("services", "interests", "access_needs")
+    )
+
+
+def partners_in_tenure(on: datetime.date | None = None) -> QuerySet[PatientPartner]:
+    """Patient Partners whose tenure is in force on a date (today by default)."""
+    on = on or timezone.localdate()
+    return PatientPartner.objects.filter(
+        started_on__lte=on, tenure_ends_on__gt=on, person__erased_at__isnull=True
+    ).select_related("person")
+
+
+def improvers_confirmed() -> QuerySet[HospitalImprover]:
+    return HospitalImprover.objects.filter(confirmed_at__isnull=False, person__erased_at__isnull=True)
+
+
+def reviews_and_tenure_ends_due(today: datetime.date | None = None, days: int = 90) -> list[dict]:
+    """Reviews not yet held and tenure ends in the next `days` days, soonest first."""
+    today = today or timezone.localdate()
+    until = today + datetime.timedelta(days=days)
+    partners = PatientPartner.objects.select_related("person").filter(person__erased_at__isnull=True)
+    rows = [
+        {"partner": p, "kind": "Review due", "due_on": p.review_due_on}
+        for p in partners.filter(
+            review_outcome=PatientPartner.Review.PENDING, review_due_on__range=(today, until)
+        )
+    ]
+    rows += [
+        {"partner": p, "kind": "Tenure ends", "due_on": p.tenure_ends_on}
+        for p in partners.filter(tenure_ends_on__range=(today, until))
+    ]
+    for row in rows:
+        row["days_left"] = (row["due_on"] - today).days
+    return sorted(rows, key=lambda r: (r["due_on"], r["partner"].person.last_name))
+
+
+def recent_reminders(days: int = 14) -> QuerySet[TenureReminder]:
+    since = timezone.now() - datetime.timedelta(days=days)
+    return (
+        TenureReminder.objects.filter(sent_at__gte=since).select_related("partner__person").order_by("due_on")
+    )
+
+
+def overdue_follow_ups(user, today: datetime.date | None = None) -> QuerySet[Conversation]:
+    today = today or timezone.localdate()
+    return (
+        Conversation.objects.filter(
+            staff=user, follow_up_due__lt=today, follow_up_done_at__isnull=True, follow_up_due__isnull=False
+        )
+        .select_related("person", "organisation")
+        .order_by("follow_up_due")
+    )
+
+
+# --- Equality aggregates --------------------------------------------------------------------
+
+
+def equality_profile_counts(person_ids=None) -> dict[str, dict[str, int]]:
+    """Raw counts per characteristic and answer, for the people given (all if None).
+
+    Aggregate only, and never for a person who objects to the monitoring use of their
+    answers. Unanswered questions count as "not_answered". Pass the result through
+    `rules.suppress` before it leaves the PPI team."""
+    records = EqualityMonitoring.objects.filter(
+        objects_to_monitoring_use=False, person__erased_at__isnull=True
+    )
+    if person_ids is not None:
+        records = records.filter(person_id__in=person_ids)
+    counts: dict[str, dict[str, int]] = {}
+    for characteristic in EqualityMonitoring.CHARACTERISTICS:
+        rows = records.values(characteristic).annotate(n=Count("id")).order_by()
+        counts[characteristic] = {(row[characteristic] or "not_answered"): row["n"] for row in rows}
+    return counts
+
+
+def equality_published_counts(person_ids=None) -> dict[str, dict[str, str]]:
+    """The same counts, with NHS Digital's disclosure rule applied."""
+    return {
+        characteristic: {answer: rules.suppress(n) for answer, n in answers.items()}
+        for characteristic, answers in equality_profile_counts(person_ids).items()
+    }
+
+
+@dataclass
+class RepresentationRow:
+    category: str
+    label: str
+    count: int
+    share: Decimal
+    reference: Decimal | None
+    under_represented: bool
+
+
+def representation(person_ids=None) -> dict[str, list[RepresentationRow]]:
+    """The bank's make-up beside the reference population, per characteristic. Shares
+    leave out "prefer not to say" and unanswered, so they compare with census shares."""
+    counts = equality_profile_counts(person_ids)
+    references = defaultdict(dict)
+    for ref in ReferencePopulation.objects.all():
+        references[ref.characteristic][ref.category] = ref.percent
+    result = {}
+    for characteristic in EqualityMonitoring.CHARACTERISTICS:
+        field = EqualityMonitoring._meta.get_field(characteristic)
+        answered = {
+            k: v for k, v in counts[characteristic].items() if k not in ("not_answered", "prefer_not_to_say")
+        }
+        total = sum(answered.values())
+        rows = []
+        for value, label in field.choices:
+            if value == "prefer_not_to_say":
+                continue
+            n = answered.get(value, 0)
+            share = (Decimal(n) * 100 / total).quantize(Decimal("0.1")) if total else Decimal(0)
+            reference = references[characteristic].get(value)
+            rows.append(
+                RepresentationRow(
+                    value,
+                    label,
+                    n,
+                    share,
+                    reference,
+                    reference is not None and rules.under_represented(share, reference),
+                )
+            )
+        result[characteristic] = rows
+    return result
+
+
+def recruitment_funnel(recruitment=None) -> dict[str, dict[str, dict[str, int]]]:
+    """For each recruitment step, the equality profile of the applicants who reached it:
+    where in the process diversity is lost. Aggregate only; objectors left out."""
+    applications = Application.objects.all()
+    if recruitment is not None:
+        applications = applications.filter(round=recruitment)
+    reached = {
+        "Applied": applications,
+        "Shortlisted": applications.filter(status_changes__to_status=Application.Status.SHORTLISTED),
+        "Interviewed": applications.filter(status_changes__to_status=Application.Status.INTERVIEWED),
+        "Appointed": applications.filter(status=Application.Status.APPOINTED),
+    }
+    return {
+        step: equality_profile_counts(applications.values("person_id"))
+        for step, applications in reached.items()
+    }
+
+
+# --- Figures for the Board report -----------------------------------------------------------
+
+
+def people_bank_figures(start: datetime.date, end: datetime.date) -> dict:
+    """Counts for the quarterly Board report over [start, end]: no one is named.
+
+    partners: Patient Partners whose tenure is in force on `end`; improvers: confirmed
+    Hospital Improvers (against the target of 40); organisations; people who joined and
+    people who left in the period; reviews and tenure ends in the 90 days after `end`."""
+    joined = Person.objects.filter(joined_on__range=(start, end)).count()
+    left = (
+        Person.objects.filter(
+            status_changes__to_status=Person.Status.LEFT,
+            status_changes__at__date__range=(start, end),
+        )
+        .distinct()
+        .count()
+    )
+    improvers = improvers_confirmed().filter(confirmed_at__date__lte=end).count()
+    soon = end + datetime.timedelta(days=90)
+    partners = PatientPartner.objects.filter(person__erased_at__isnull=True)
+    return {
+        "partners": partners_in_tenure(end).count(),
+        "improvers": improvers,
+        "improver_target": IMPROVER_TARGET,
+        "improver_target_met": improvers >= IMPROVER_TARGET,
+        "organisations": Organisation.objects.filter(created_at__date__lte=end).count(),
+        "joiners": joined,
+        "leavers": left,
+        "reviews_due": partners.filter(
+            review_outcome=PatientPartner.Review.PENDING, review_due_on__range=(end, soon)
+        ).count(),
+        "tenure_ends": partners.filter(tenure_ends_on__range=(end, soon)).count(),
+    }
+
+
+# --- Subject access -------------------------------------------------------------------------
+
+
+def subject_access_data(person: Person) -> dict:
+    """Everything the People Bank holds about one person, as plain data."""
+    person = person_for_page(person.pk)
+    data = {
+        "person": {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "preferred_name": person.preferred_name,
+            "email": person.email,
+            "phone": person.phone,
+            "postcode": person.postcode,
+            "preferred_contact": person.get_preferred_contact_display(),
+            "access_needs": [a.name for a in person.access_needs.all()],
+            "other_access_needs": person.access_notes,
+            "status": person.get_status_display(),
+            "joined_on": person.joined_on.isoformat(),
+            "services": [s.name for s in person.services.all()],
+            "interests": [i.name for i in person.interests.all()],
+            "online": person.online,
+            "face_to_face": person.face_to_face,
+            "days": person.day_labels,
+        },
+        "status_history": [
+            {"at": s.at.isoformat(), "from": s.from_status, "to": s.to_status, "note": s.note}
+            for s in person.status_changes.all()
+        ],
+        "consents": [
+            {
+                "at": c.recorded_at.isoformat(),
+                "kind": c.get_kind_display(),
+                "given": c.given,
+                "channels": c.channel_labels,
+                "method": c.get_method_display(),
+            }
+            for c in person.consents.all()
+        ],
+        "conversations": [
+            {
+                "at": c.happened_at.isoformat(),
+                "channel": c.get_channel_display(),
+                "summary": c.summary,
+                "insight": c.insight,
+                "follow_up": c.follow_up,
+            }
+            for c in person.conversations.all()
+        ],
+        "applications": [
+            {
+                "round": str(a.round),
+                "status": a.get_status_display(),
+                "why": a.why,
+                "experience": a.experience,
+            }
+            for a in person.applications.select_related("round")
+        ],
+    }
+    partner = getattr(person, "patient_partner", None)
+    if partner:
+        data["patient_partner"] = {
+            "started_on": partner.started_on.isoformat(),
+            "review_due_on": partner.review_due_on.isoformat(),
+            "review_outcome": partner.get_review_outcome_display(),
+            "tenure_ends_on": partner.tenure_ends_on.isoformat(),
+            "training": [
+                {
+                    "course": t.course,
+                    "completed_on": t.completed_on.isoformat(),
+                    "expires_on": t.expires_on.isoformat() if t.expires_on else None,
+                }
+                for t in partner.training.all()
+            ],
+        }
+    improver = getattr(person, "hospital_improver", None)
+    if improver:
+        data["hospital_improver"] = {
+            "signed_up_at": improver.signed_up_at.isoformat(),
+            "last_service_use_on": improver.last_service_use_on.isoformat(),
+            "confirmed": improver.is_confirmed,
+        }
+    equality = EqualityMonitoring.objects.filter(person=person).first()
+    if equality:
+        data["equality_monitoring"] = {
+            name: getattr(equality, f"get_{name}_display")() for name in EqualityMonitoring.CHARACTERISTICS
+        }
+        data["equality_monitoring"]["objects_to_monitoring_use"] = equality.objects_to_monitoring_use
+    return data
+
+
+def recruitment_funnel_table(recruitment=None) -> list[tuple[str, list[tuple[str, list[int]]]]]:
+    """`recruitment_funnel` laid out for a table: per characteristic, one row per answer
+    with the count at each step (Applied, Shortlisted, Interviewed, Appointed)."""
+    funnel = recruitment_funnel(recruitment)
+    steps = list(funnel)
+    tables = []
+    for characteristic in EqualityMonitoring.CHARACTERISTICS:
+        field = EqualityMonitoring._meta.get_field(characteristic)
+        labels = {**dict(field.choices), "not_answered": "Not answered"}
+        answers = [a for a in labels if any(funnel[s][characteristic].get(a) for s in steps)]
+        rows = [(labels[a], [funnel[s][characteristic].get(a, 0) for s in steps]) for a in answers]
+        tables.append((str(field.verbose_name).capitalize(), rows))
+    return tables
+
+
+def people_for_request_page(person_ids) -> list[dict]:
+    """What a QI lead may see of the people allocated to their own request: name, role and
+    how to get in touch - never equality answers, notes or history. The requests app
+    decides whose request it is; this decides how much of each person shows."""
+    people = Person.objects.filter(pk__in=person_ids, erased_at__isnull=True).select_related(
+        "patient_partner", "hospital_improver"
+    )
+    rows = []
+    for person in people:
+        roles = []
+        if hasattr(person, "patient_partner"):
+            roles.append("Patient Partner")
+        if hasattr(person, "hospital_improver"):
+            roles.append("Hospital Improver")
+        contact = {
+            ContactMethod.EMAIL: person.email,
+            ContactMethod.PHONE: person.phone,
+            ContactMethod.TEXT: person.phone,
+            ContactMethod.POST: person.postcode and "By post, through the PPI team",
+        }.get(person.preferred_contact, "")
+        rows.append(
+            {
+                "id": person.pk,
+                "name": person.display_name,
+                "roles": roles,
+                "preferred_contact": person.get_preferred_contact_display(),
+                "contact": contact,
+            }
+        )
+    return rows

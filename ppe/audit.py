@@ -1,0 +1,43 @@
+"""Write the audit trail: `audit.record(request, "view", person, detail="equality")`."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ppe.models import AuditEvent
+
+Action = AuditEvent.Action
+
+
+def _client_ip(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    request,
+    action: str,
+    subject: models.Model | None = None,
+    *,
+    subject_type: str = "",
+    subject_id: str | int = "",
+    detail: str = "",
+    user=None,
+) -> AuditEvent:
+    """Record one event. Pass the request in a view; pass `user` from a task or service."""
+    actor = user if user is not None else getattr(request, "user", None)
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    if subject is not None:
+        subject_type = subject._meta.label_lower
+        subject_id = subject.pk
+    return AuditEvent.objects.create(
+        user=actor,
+        username=actor.get_username() if actor else "",
+        action=Action(action),
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        detail=detail[:200],
+        ip_address=_client_ip(request),
+    )

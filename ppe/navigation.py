@@ -1,0 +1,39 @@
+"""The header navigation: each link shows only to users whose role may open it."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from ppe.access import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str
+
+
+# Feature apps add their entries here as they arrive, in the order the header shows them.
+ITEMS: list[NavItem] = [
+    NavItem("Home", "home", "dashboard.view"),
+    # Patient Involvement Requests: the queue for the PPI team, "my requests" for QI leads.
+    NavItem("Requests", "involvement_requests:list", "requests.view_own"),
+    # People Bank
+    NavItem("People", "people_bank:person_list", "people.view"),
+    NavItem("Organisations", "people_bank:organisation_list", "people.view"),
+    NavItem("Board reports", "outcomes:report_index", "reports.view_published"),
+    NavItem("Audit log", "audit_log", "audit.view"),
+]
+
+
+def items_for(user) -> list[dict]:
+    links = []
+    for item in ITEMS:
+        if not can(user, item.permission):
+            continue
+        try:
+            links.append({"label": item.label, "url": reverse(item.url_name)})
+        except NoReverseMatch:
+            continue
+    return links

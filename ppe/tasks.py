@@ -1,0 +1,26 @@
+import logging
+import socket
+
+from celery import shared_task
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="ppe.tasks.ping")
+def ping(token: str) -> dict:
+    """Answers with what it was sent and where it ran: proves a worker is taking work."""
+    return {"token": token, "host": socket.gethostname()}
+
+
+@shared_task(name="ppe.tasks.heartbeat")
+def heartbeat() -> None:
+    log.info("beat is running")
+
+
+@shared_task(name="ppe.tasks.apply_retention")
+def apply_retention() -> dict:
+    from ppe import retention
+
+    done = retention.apply_all()
+    log.info("retention applied: %s", done)
+    return done

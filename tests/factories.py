@@ -1,0 +1,221 @@
+"""factory_boy factories for every model; each app's issue adds its own here."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from involvement_requests.models import (
+    EqualityAnswer,
+    InvolvementRequest,
+    QualityPriority,
+    Rung,
+    Stage,
+)
+from outcomes.models import ReportStatus, ReportVersion
+from outcomes.report.figures import board_report_figures
+from outcomes.report.quarters import Quarter
+from people_bank import rules
+from people_bank.models import (
+    Application,
+    ClinicalManagementGroup,
+    Conversation,
+    HospitalImprover,
+    Interest,
+    Organisation,
+    PatientPartner,
+    Person,
+    RecruitmentRound,
+    Service,
+)
+from ppe.access import Role
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.nhs.uk")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get_or_create(name=Role(extracted).value)[0])
+        if create:
+            self.save()
+
+
+class ClinicalManagementGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClinicalManagementGroup
+
+    name = factory.Sequence(lambda n: f"Clinical Management Group {n}")
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    cmg = factory.SubFactory(ClinicalManagementGroupFactory)
+
+
+class InterestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Interest
+
+    name = factory.Sequence(lambda n: f"Interest {n}")
+
+
+# --- People Bank ----------------------------------------------------------------------------
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    phone = "07700900982"
+    postcode = "LE1 5WW"
+    joined_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=400))
+    can_be_invited = True
+
+
+class PatientPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PatientPartner
+
+    person = factory.SubFactory(PersonFactory)
+    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
+    review_due_on = factory.LazyAttribute(lambda p: rules.review_due(p.started_on))
+    tenure_ends_on = factory.LazyAttribute(lambda p: rules.tenure_end(p.started_on, p.review_outcome))
+    review_outcome = PatientPartner.Review.PENDING
+
+
+class HospitalImproverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HospitalImprover
+
+    person = factory.SubFactory(PersonFactory)
+    signed_up_at = factory.LazyFunction(timezone.now)
+    last_service_use_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Northfield Carers Trust {n}")
+    kind = Organisation.Kind.CHARITY
+    area = "Northfield"
+
+
+class ConversationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Conversation
+
+    happened_at = factory.LazyFunction(timezone.now)
+    staff = factory.SubFactory(UserFactory, role=Role.PPI_TEAM)
+    person = factory.SubFactory(PersonFactory)
+    channel = Conversation.Channel.PHONE
+    summary = "Talked about the discharge project."
+
+
+class RecruitmentRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecruitmentRound
+
+    title = factory.Sequence(lambda n: f"Patient Partner round {n}")
+    role_description = "Sit on project groups as an equal member."
+    opens_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    closes_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=20))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Application
+
+    round = factory.SubFactory(RecruitmentRoundFactory)
+    person = factory.SubFactory(PersonFactory)
+    why = "I would like to help."
+
+
+# --- Patient Involvement Requests ---------------------------------------------------
+
+
+class QualityPriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QualityPriority
+
+    name = factory.Sequence(lambda n: f"Quality priority {n}")
+
+
+def default_ladder() -> None:
+    """The migration's default ladder and priorities, again after a transactional test's flush."""
+    from involvement_requests.defaults import load_defaults
+
+    load_defaults(Rung, QualityPriority)
+
+
+def rung(order: int) -> Rung:
+    """One of the default ladder's rungs: 1 Informing … 6 Co-producing."""
+    default_ladder()
+    return Rung.objects.get(order=order)
+
+
+class InvolvementRequestFactory(factory.django.DjangoModelFactory):
+    """A draft with nothing answered yet; `complete=True` answers every question."""
+
+    class Meta:
+        model = InvolvementRequest
+        skip_postgeneration_save = True
+
+    class Params:
+        complete = factory.Trait(
+            summary="Shorten the wait between a decision to discharge and leaving the ward.",
+            cmg=factory.SubFactory(ClinicalManagementGroupFactory),
+            priority=factory.SubFactory(QualityPriorityFactory),
+            stage=Stage.INITIATION,
+            start_date=factory.Faker("date_between", start_date="+10d", end_date="+30d"),
+            intelligence="Complaints and Friends and Family Test comments about waits on discharge day.",
+            groups_affected="Older patients going home, and their carers.",
+            how_involve="Two Patient Partners on the project group; Hospital Improvers test the new leaflet.",
+            scope_to_influence="Patients will choose between the options for the discharge checklist.",
+            equality_answer=EqualityAnswer.YES,
+            equality_affected=["age", "disability", "carers"],
+            equality_engagement="Sessions at the carers' centre and an easy read version of every paper.",
+            purpose="A discharge process that fits patients' lives, not only the ward's.",
+            proposed_rung=factory.LazyFunction(lambda: rung(5)),
+            partners_wanted=2,
+            improvers_wanted=6,
+        )
+
+    title = factory.Sequence(lambda n: f"Improving discharge {n}")
+    submitted_by = factory.SubFactory(UserFactory, role=Role.QI_LEAD)
+
+
+# --- Board report (outcomes) ---
+class ReportVersionFactory(factory.django.DjangoModelFactory):
+    """A finished version of the last ended quarter's report, published unless told otherwise."""
+
+    class Meta:
+        model = ReportVersion
+
+    quarter = factory.LazyFunction(lambda: Quarter.last_ended(timezone.localdate()).slug)
+    number = factory.Sequence(lambda n: n + 1)
+    status = ReportStatus.PUBLISHED
+    figures = factory.LazyAttribute(lambda v: board_report_figures(Quarter.parse(v.quarter)))
+    file = factory.django.FileField(filename="report.pdf", data=b"%PDF-1.7 stand-in report file")
+    finished_at = factory.LazyFunction(timezone.now)
+    published_at = factory.LazyAttribute(
+        lambda v: timezone.now() if v.status == ReportStatus.PUBLISHED else None
+    )

@@ -1,0 +1,51 @@
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from ppe import audit
+from ppe.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_failed_sign_in_is_recorded_with_the_username_tried():
+    Client().post(reverse("login"), {"username": "someone.guessing", "password": "not it at all"})
+    event = AuditEvent.objects.get(action=AuditEvent.Action.SIGN_IN_FAILED)
+    assert event.subject_id == "someone.guessing"
+    assert event.user is None
+
+
+def test_an_event_names_who_and_what_but_not_the_values(ppi_user, rf):
+    request = rf.get("/")
+    request.user = ppi_user
+    event = audit.record(request, "view", ppi_user, detail="equality")
+    assert (event.username, event.subject_type, event.subject_id) == (
+        ppi_user.username,
+        "auth.user",
+        str(ppi_user.pk),
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_the_application_cannot_rewrite_or_delete_the_audit_trail(ppi_user):
+    event = audit.record(None, "view", ppi_user, user=ppi_user)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(detail="nothing to see")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.filter(pk=event.pk, detail="").exists()
+
+
+def test_the_ppi_team_can_search_the_audit_log_by_who_and_what(ppi_client, ppi_user, qi_user):
+    audit.record(None, "view", qi_user, user=ppi_user, detail="equality")
+    audit.record(None, "change", ppi_user, user=qi_user)
+    response = ppi_client.get(reverse("audit_log"), {"username": qi_user.username, "action": "change"})
+    rows = response.context["page"].object_list
+    assert [(e.username, e.action) for e in rows] == [(qi_user.username, "change")]
+
+
+def test_a_malformed_audit_search_gets_a_message_not_an_error(ppi_client):
+    response = ppi_client.get(reverse("audit_log"), {"since_0": "31", "since_1": "02", "since_2": "2026"})
+    assert response.status_code == 200
+    assert "must be a real date" in response.content.decode()

@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from ppe.access import Role
@@ -31,6 +32,15 @@ def pytest_collection_modifyitems(config, items):
             if _require("PPE_REQUIRE_BROKER"):
                 raise pytest.UsageError("PPE_REQUIRE_BROKER is set but REDIS_URL is not")
             item.add_marker(pytest.mark.skip(reason="REDIS_URL is not set: no broker for a real worker"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The public forms count posts per address in the cache (shared with the live server's
+    thread): every test starts from zero, whichever test posted before it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

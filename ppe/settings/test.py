@@ -20,3 +20,7 @@ CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "media"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Tests keep the cache in memory whatever REDIS_URL says: clearing it between tests must
+# never reach a Redis that a worker or another run is using.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

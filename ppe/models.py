@@ -96,3 +96,23 @@ class FormSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.path}"
+
+
+class PendingTask(models.Model):
+    """Work that could not be queued because the broker was down, kept until it can be.
+
+    `ppe.queue.enqueue` writes a row instead of losing the task; the `resend_pending_tasks`
+    beat task sends the rows once Redis answers again, oldest first."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)!r} (waiting since {self.created_at:%Y-%m-%d %H:%M})"

@@ -24,3 +24,14 @@ def apply_retention() -> dict:
     done = retention.apply_all()
     log.info("retention applied: %s", done)
     return done
+
+
+@shared_task(name="ppe.tasks.resend_pending_tasks")
+def resend_pending_tasks() -> int:
+    """Sends the work kept while the broker was down (see ppe.queue)."""
+    from ppe.queue import resend_pending
+
+    sent = resend_pending()
+    if sent:
+        log.info("resent %s tasks kept while the broker was down", sent)
+    return sent

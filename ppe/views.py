@@ -62,6 +62,10 @@ def healthz(request):
     body = {name: ("failed: " + why if why else "ok") for name, why in checks.items()}
     if not settings.REDIS_URL:
         body["broker"] = "not configured (tasks run in-process)"
+    if not checks["database"]:
+        from ppe.models import PendingTask
+
+        body["tasks_waiting_for_broker"] = PendingTask.objects.count()
     return JsonResponse(body, status=503 if failed else 200)
 
 

@@ -215,6 +215,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "heartbeat": {"task": "ppe.tasks.heartbeat", "schedule": crontab(minute="*/15")},
+    # Work kept while Redis was down goes out as soon as it is back.
+    "resend-pending-tasks": {"task": "ppe.tasks.resend_pending_tasks", "schedule": 60.0},
     "retention": {"task": "ppe.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
     # People Bank: Patient Partner review and tenure-end reminders, every morning.
     "people-bank-tenure-reminders": {

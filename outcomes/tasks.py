@@ -4,11 +4,12 @@ from celery import shared_task
 from django.utils import timezone
 
 
-@shared_task(name="outcomes.generate_board_report")
-def generate_board_report(version_id: int) -> str | None:
+@shared_task(name="outcomes.generate_board_report", bind=True)
+def generate_board_report(self, version_id: int) -> str | None:
     from outcomes.report.services import report_generate
 
-    version = report_generate(version_id=version_id)
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    version = report_generate(version_id=version_id, redelivered=redelivered)
     return version.status if version else None
 
 

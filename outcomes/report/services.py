@@ -6,6 +6,7 @@ import logging
 import uuid
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -30,8 +31,12 @@ ALLOWED = {
 }
 # A queued job older than this was probably lost with the broker; a running one older than
 # this outlived the task time limit, so its worker is gone.
+# A job whose worker died is handed back by the broker after its visibility timeout, so
+# only one older than that (plus a margin) is given up as failed.
 STALE_QUEUED = timedelta(minutes=5)
-STALE_RUNNING = timedelta(minutes=20)
+STALE_RUNNING = timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]) + timedelta(
+    minutes=10
+)
 
 
 class ReportError(Exception):
@@ -102,13 +107,17 @@ def report_enqueue(version: ReportVersion) -> bool:
     return True
 
 
-def report_generate(*, version_id: int) -> ReportVersion | None:
+def report_generate(*, version_id: int, redelivered: bool = False) -> ReportVersion | None:
     """Freeze the figures, render the PDF and store it. Safe to run twice: only the run
-    that moves the version from queued to running does the work."""
+    that moves the version from queued to running does the work, or, when the broker
+    redelivers a job whose worker died, the one run that takes the running version over."""
     version = ReportVersion.objects.get(pk=version_id)
-    if version.status != S.QUEUED:
-        return None
-    if not _move(version, to=S.RUNNING, started_at=timezone.now()):
+    if version.status == S.RUNNING and redelivered:
+        # The broker hands a job back only when the worker that held it died (acks_late,
+        # reject on worker lost): take the version over and make it from the start.
+        if not _take_over(version):
+            return None
+    elif version.status != S.QUEUED or not _move(version, to=S.RUNNING, started_at=timezone.now()):
         return None
     name = ""
     try:
@@ -130,6 +139,18 @@ def report_generate(*, version_id: int) -> ReportVersion | None:
             note="generation failed",
         )
     return version
+
+
+def _take_over(version: ReportVersion) -> bool:
+    with transaction.atomic():
+        moved = ReportVersion.objects.filter(
+            pk=version.pk, status=S.RUNNING, started_at=version.started_at
+        ).update(started_at=timezone.now())
+        if moved:
+            ReportStatusChange.objects.create(
+                version=version, from_status=S.RUNNING, to_status=S.RUNNING, note="worker lost: started again"
+            )
+    return bool(moved)
 
 
 def _discard(name: str) -> None:

@@ -1,0 +1,309 @@
+"""Run by bench/run: builds the bench dataset when the database is empty, then prints one
+table of every staff page (median and 95th percentile server time, SQL queries, rows, the
+floor for that many rows and the ratio), first in-process, then under gunicorn with four
+concurrent clients, then the report figures and the PDF."""
+
+import argparse
+import http.client
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+LIST_TARGET = (15.0, 50.0)  # median, p95 ms: every staff list, search and detail page
+ROW = re.compile(rb"<tr[\s>]")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * share) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed-only", action="store_true")
+    parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--quick", action="store_true", help="10 repeats, no gunicorn")
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--port", type=int, default=18111)
+    parser.add_argument("--only", help="only pages whose label contains this")
+    args = parser.parse_args()
+    if args.quick:
+        args.repeat = 10
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("bench/run measures PostgreSQL: set DATABASE_URL to a PostgreSQL database.")
+    call_command("migrate", verbosity=0)
+    seed_if_empty()
+    if args.seed_only:
+        return
+
+    from bench.pages import TARGETS_MS, all_pages
+
+    pages, missing = all_pages()
+    if args.only:
+        pages = [page for page in pages if args.only.lower() in page[0].lower()]
+    print(f"\nMachine: {machine()}")
+    print(f"Data: {dataset_line()}\n")
+    for note in missing:
+        print(f"  (left out: {note})")
+
+    results = {label: in_process(role, url, args.repeat) for label, role, url in pages}
+    if not args.quick:
+        for label, measured in under_gunicorn(pages, args).items():
+            results[label].update(measured)
+
+    header = (
+        f"{'page':<34} {'queries':>7} {'rows':>5} {'median':>7} {'p95':>7} {'floor':>6} {'ratio':>6}"
+        f" {'gunicorn median':>15} {'p95':>7}  target"
+    )
+    print(header)
+    print("-" * len(header))
+    for label, _role, _url in pages:
+        r = results[label]
+        target = TARGETS_MS.get(label, LIST_TARGET)
+        median, p95 = r.get("g_median", r["median"]), r.get("g_p95", r["p95"])
+        met = (
+            "met" if median <= target[0] and p95 <= target[1] else f"MISSED ({target[0]:.0f}/{target[1]:.0f})"
+        )
+        gunicorn = f"{r['g_median']:>15.1f} {r['g_p95']:>7.1f}" if "g_median" in r else f"{'-':>15} {'-':>7}"
+        print(
+            f"{label[:34]:<34} {r['queries']:>7} {r['rows']:>5} {r['median']:>7.1f} {r['p95']:>7.1f}"
+            f" {r['floor']:>6.1f} {r['median'] / r['floor']:>6.1f} {gunicorn}  {met}"
+        )
+    print("\n(ms; in-process server time through the whole middleware stack; floor = the same stack")
+    print(" rendering the same number of table rows from memory; gunicorn: 4 workers,")
+    print(f" {args.clients} concurrent signed-in clients, {args.repeat} requests each)\n")
+    report_timings()
+
+
+def seed_if_empty() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from people_bank.models import Person
+
+    if Person.objects.exists():
+        return
+    print("Building the bench dataset (seed_demo --scale bench)...", flush=True)
+    started = time.monotonic()
+    call_command("seed_demo", scale="bench", force=True)
+    seeded = time.monotonic() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    print(f"Bench dataset built in {seeded / 60:.1f} min (target: under 10); analysed.", flush=True)
+
+
+def dataset_line() -> str:
+    from django.apps import apps
+
+    wanted = {
+        "people_bank.Person": "people",
+        "people_bank.Organisation": "organisations",
+        "people_bank.Conversation": "conversations",
+        "involvement_requests.InvolvementRequest": "requests",
+        "outcomes.Activity": "activities",
+        "outcomes.Suggestion": "suggestions",
+        "outcomes.EvaluationResponse": "evaluation responses",
+        "people_bank.PartnerSession": "sessions",
+        "people_bank.ExpenseClaim": "expense claims",
+    }
+    parts = []
+    for label, name in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        parts.append(f"{model.objects.count():,} {name}")
+    return ", ".join(parts)
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    memory = ""
+    try:
+        kb = int(next(line for line in open("/proc/meminfo") if line.startswith("MemTotal")).split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0].split()[0]
+    return f"{platform.machine()}, {cpus} cores{memory}, Python {platform.python_version()}, PostgreSQL {pg}"
+
+
+def _client(role: str):
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.get(username=ROLE_USERS[role]))
+    return client
+
+
+ROLE_USERS = {"ppi": "ppi", "qi": "qilead", "board": "board"}
+_clients: dict = {}
+
+
+def _time(client, url: str, repeat: int) -> tuple[list[float], int, bytes]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    times = []
+    for i in range(repeat + 3):
+        started = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"{url} answered {response.status_code}")
+        if i >= 3:  # the first few warm caches
+            times.append(elapsed)
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(url).content
+    return times, len(captured), body
+
+
+def in_process(role: str, url: str, repeat: int) -> dict:
+    client = _clients.setdefault(role, _client(role))
+    times, queries, body = _time(client, url, repeat)
+    rows = max(0, len(ROW.findall(body)) - body.count(b"<thead"))
+    floor_times, _, _ = _time(client, f"/__floor__/{rows}/", repeat)
+    return {
+        "median": statistics.median(times),
+        "p95": percentile(times, 0.95),
+        "queries": queries,
+        "rows": rows,
+        "floor": statistics.median(floor_times),
+    }
+
+
+def _session_cookie(username: str) -> str:
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session["ppe_signed_in_at"] = int(time.time())
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def under_gunicorn(pages, args) -> dict[str, dict]:
+    cookies = {
+        role: [_session_cookie(user) for _ in range(args.clients)] for role, user in ROLE_USERS.items()
+    }
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "ppe.wsgi:application",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{args.port}",
+            "--log-level",
+            "warning",
+        ],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"},
+        cwd=ROOT,
+    )
+    results = {}
+    try:
+        _wait_for(args.port, server)
+        for label, role, url in pages:
+            times: list[float] = []
+            lock = threading.Lock()
+
+            def one_client(cookie, url=url, times=times, lock=lock):
+                connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=30)
+                mine = []
+                for i in range(args.repeat + 3):
+                    started = time.perf_counter()
+                    connection.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
+                    response = connection.getresponse()
+                    response.read()
+                    if response.status != 200:
+                        raise SystemExit(f"{url} answered {response.status} under gunicorn")
+                    if i >= 3:
+                        mine.append((time.perf_counter() - started) * 1000)
+                with lock:
+                    times.extend(mine)
+
+            threads = [threading.Thread(target=one_client, args=(cookie,)) for cookie in cookies[role]]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            results[label] = {"g_median": statistics.median(times), "g_p95": percentile(times, 0.95)}
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    return results
+
+
+def _wait_for(port: int, server: subprocess.Popen) -> None:
+    for _ in range(150):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped: is port {port} free?")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def report_timings(runs: int = 3) -> None:
+    from django.db import connection, reset_queries
+    from django.utils import timezone
+
+    from outcomes.report.figures import board_report_figures
+    from outcomes.report.pdf import render_pdf
+    from outcomes.report.quarters import Quarter
+
+    quarter = Quarter.last_ended(timezone.localdate())
+    figure_times, pdf_times = [], []
+    figures = None
+    for _ in range(runs):
+        reset_queries()
+        started = time.perf_counter()
+        figures = board_report_figures(quarter)
+        figure_times.append(time.perf_counter() - started)
+    for _ in range(runs):
+        started = time.perf_counter()
+        pdf = render_pdf(figures, version=1, status="done")
+        pdf_times.append(time.perf_counter() - started)
+    figures_s, pdf_s = statistics.median(figure_times), statistics.median(pdf_times)
+    print(
+        f"Board report {quarter.label}: figures {figures_s:.2f} s (target 2 s), "
+        f"PDF {pdf_s:.2f} s, {len(pdf) // 1024} KB (target 3 s)"
+    )
+    del connection
+
+
+if __name__ == "__main__":
+    main()

@@ -9,4 +9,6 @@ ROOT_URLCONF = "bench.urls"
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 
 # The bench signs its clients in hundreds of times: keep the table readable.
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+import os  # noqa: E402
+
+LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "WARNING")  # noqa: F405

@@ -6,7 +6,7 @@ from celery import shared_task
 log = logging.getLogger(__name__)
 
 
-@shared_task(name="ppe.tasks.ping")
+@shared_task(name="ppe.tasks.ping", ignore_result=False)
 def ping(token: str) -> dict:
     """Answers with what it was sent and where it ran: proves a worker is taking work."""
     return {"token": token, "host": socket.gethostname()}

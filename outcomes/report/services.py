@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from outcomes.models import ReportStatus, ReportStatusChange, ReportVersion
@@ -216,7 +216,9 @@ def report_sweep(*, now=None) -> dict:
     """Re-queue jobs the broker lost; fail jobs whose worker died."""
     now = now or timezone.now()
     requeued = 0
-    for version in ReportVersion.objects.filter(status=S.QUEUED, requested_at__lt=now - STALE_QUEUED):
+    # Jobs the broker refused are sent again at once; others only once they look lost.
+    stale = Q(queue_failed_at__isnull=False) | Q(requested_at__lt=now - STALE_QUEUED)
+    for version in ReportVersion.objects.filter(stale, status=S.QUEUED):
         last = version.queued_at or version.requested_at
         if version.queue_failed_at or last < now - STALE_QUEUED:
             requeued += report_enqueue(version)

@@ -203,6 +203,9 @@ if REDIS_URL:
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Our tasks write their outcome to the database; nothing waits on Celery results, so the
+# web processes never hold a result-backend connection that an outage could wedge.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -233,7 +236,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # Board report: daily, but it only asks on the first working day after a quarter ends.
     "board-report-due": {"task": "outcomes.request_due_board_report", "schedule": crontab(hour=7, minute=0)},
-    "board-report-sweep": {"task": "outcomes.sweep_board_reports", "schedule": crontab(minute="*/5")},
+    "board-report-sweep": {"task": "outcomes.sweep_board_reports", "schedule": crontab(minute="*")},
 }
 
 # How long records are kept, in days, before the nightly task removes or anonymises them

@@ -194,10 +194,24 @@ def test_the_sweeper_hands_a_stranded_report_to_the_queue_again(report_files):
     assert version.status == ReportStatus.DONE and version.queue_failed_at is None
 
 
+def test_a_report_the_broker_refused_is_sent_again_at_the_next_sweep_without_waiting(report_files):
+    refused = ReportVersion.objects.create(
+        quarter=last_ended().slug, number=1, queue_failed_at=timezone.now()
+    )
+    just_asked = ReportVersion.objects.create(
+        quarter=Quarter(2025, 1).slug, number=1, queued_at=timezone.now()
+    )
+    assert services.report_sweep() == {"requeued": 1, "failed": 0}
+    refused.refresh_from_db()
+    just_asked.refresh_from_db()
+    assert refused.status == ReportStatus.DONE
+    assert just_asked.status == ReportStatus.QUEUED  # queued a moment ago: not lost, left alone
+
+
 def test_the_sweeper_fails_a_job_whose_worker_died():
     version = ReportVersion.objects.create(quarter=last_ended().slug, number=1)
     ReportVersion.objects.filter(pk=version.pk).update(
-        status=ReportStatus.RUNNING, started_at=timezone.now() - timedelta(hours=1)
+        status=ReportStatus.RUNNING, started_at=timezone.now() - services.STALE_RUNNING - timedelta(minutes=1)
     )
     assert services.report_sweep() == {"requeued": 0, "failed": 1}
     version.refresh_from_db()

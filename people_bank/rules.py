@@ -117,8 +117,7 @@ def under_represented(share: Decimal, reference: Decimal, tolerance: Decimal = D
 
 
 def formula_safe(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+    """A CSV cell that a spreadsheet will not run as a formula (see ppe.exports)."""
+    from ppe.exports import formula_safe as safe
+
+    return safe(value)

@@ -15,6 +15,7 @@ from outcomes.report.pdf import document_context
 from outcomes.report.quarters import Quarter
 from ppe import audit
 from ppe.access import can, requires
+from ppe.exports import SafeWriter
 
 REFRESH_SECONDS = 5
 
@@ -116,7 +117,7 @@ def report_appendix(request, quarter, number):
     audit.record(request, "download", version, detail="csv appendix")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_file_name(version, "csv")}"'
-    write_appendix(version.figures, csv.writer(response))
+    write_appendix(version.figures, SafeWriter(csv.writer(response)))
     return response
 
 

@@ -89,6 +89,26 @@ def test_the_csv_appendix_comes_from_the_frozen_figures(ppi_client):
     assert AuditEvent.objects.filter(action="download", detail="csv appendix").count() == 1
 
 
+def test_text_in_the_csv_appendix_cannot_run_as_a_spreadsheet_formula(ppi_client):
+    version = ReportVersionFactory()
+    version.figures["sections"][1].update(
+        empty=False,
+        tables=[
+            {
+                "title": "Requests received by CMG",
+                "columns": ["CMG", "Received"],
+                "rows": [['=HYPERLINK("http://evil.example","x")', 3], ["@SUM(1)", -2]],
+            }
+        ],
+    )
+    version.save()
+    rows = list(csv.reader(io.StringIO(ppi_client.get(url("report_appendix", version)).content.decode())))
+    cells = [row[2] for row in rows if row[1] == "Requests received by CMG"]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'@SUM(1)" in cells
+    assert not any(cell.startswith(("=", "@")) for row in rows for cell in row)
+    assert ["Patient Involvement Requests", "Requests received by CMG", "'@SUM(1)", "Received", "-2"] in rows
+
+
 def test_publishing_a_draft_records_who_and_when_and_emails_the_board_a_link(
     ppi_client, ppi_user, board_user, django_capture_on_commit_callbacks
 ):

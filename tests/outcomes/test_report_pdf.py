@@ -124,3 +124,25 @@ def test_a_long_table_repeats_its_header_on_each_page_it_spans(sample_source, se
     assert all(re.search(r"CMG\s+Received", page) for page in pages_with_rows)
     # Every row is printed once, whole: none is split across a page break.
     assert sum(len(re.findall(r"Group \d\d\s+1\n", page)) for page in pages_with_rows) == 80
+
+
+def test_hostile_text_in_a_table_is_printed_as_text_not_run_or_dropped(tmp_path):
+    figures = board_report_figures(Quarter(2026, 1))
+    section = next(section for section in figures["sections"] if section["key"] == "requests")
+    section.update(
+        empty=False,
+        tables=[
+            {
+                "title": "Requests received by CMG",
+                "columns": ["CMG", "Received"],
+                "rows": [
+                    ["<script>alert('ppe')</script>", 1],
+                    ["<b>Bold</b> & \u202eevil\u202c", 2],
+                    ["\x07bell\x1b[31m", 3],
+                ],
+            }
+        ],
+    )
+    text = pdf_text(render_pdf(figures, version=1, status="done"), tmp_path, layout=False)
+    assert "<script>alert('ppe')</script>" in text
+    assert "<b>Bold</b> &" in text

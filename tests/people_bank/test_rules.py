@@ -108,9 +108,14 @@ def test_a_group_well_below_its_reference_share_is_under_represented():
     assert not rules.under_represented(Decimal("0"), Decimal("0"))
 
 
-@pytest.mark.parametrize("cell", ["=SUM(A1)", "+1", "-2", "@cmd", "\tx"])
+@pytest.mark.parametrize("cell", ["=SUM(A1)", "+1+cmd|' /C calc'!A0", "-2+3", "@cmd", "\tx", "-", "=1"])
 def test_csv_cells_that_look_like_formulas_are_defused(cell):
     assert rules.formula_safe(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["-20.00", "+5", "-3", "12.50", -20])
+def test_plain_numbers_stay_numbers_so_reversing_entries_add_up(cell):
+    assert rules.formula_safe(cell) == str(cell)
 
 
 def test_ordinary_csv_cells_are_left_alone():

@@ -7,5 +7,7 @@ class PeopleBankConfig(AppConfig):
 
     def ready(self):
         from people_bank.dashboard import register_panels
+        from people_bank.retention import register_rules
 
         register_panels()
+        register_rules()

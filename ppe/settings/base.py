@@ -246,7 +246,12 @@ RETENTION_DAYS = {
     "sign_in_records": 90,
     "expired_sessions": 1,
     "form_submission_keys": 2,
-    # People Bank, requests and outcomes add their keys here.
+    # People Bank (people_bank/retention.py)
+    "people_left": 6 * 365,  # anonymised six years after leaving (payments are finance records)
+    "unconfirmed_sign_ups": 90,  # Hospital Improver sign-ups never confirmed
+    "closed_applications": 365,  # what unsuccessful or withdrawn applicants wrote
+    "conversation_notes": 6 * 365,  # what was said; the date and channel stay
+    # Requests and outcomes add their keys here.
 }
 for _key in list(RETENTION_DAYS):
     RETENTION_DAYS[_key] = int(os.environ.get(f"RETENTION_{_key.upper()}_DAYS", RETENTION_DAYS[_key]))

@@ -82,12 +82,109 @@ def platform_pages() -> PageList:
     ]
 
 
+def matching_pages() -> PageList:
+    from django.apps import apps
+
+    from involvement_requests.models import InvolvementRequest, Status
+
+    allocation = apps.get_model("involvement_requests", "Allocation")  # LookupError until it lands
+    accepted = (
+        InvolvementRequest.objects.filter(status=Status.ACCEPTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    staffed = allocation.objects.values_list("request_id", flat=True).order_by("request_id").first()
+    pages = []
+    if accepted:
+        pages.append(
+            (
+                "Matching: one request, whole bank",
+                "ppi",
+                reverse("involvement_requests:match", args=[accepted]),
+            )
+        )
+    if staffed:
+        pages.append(
+            (
+                "Request people (allocated, invited)",
+                "ppi",
+                reverse("involvement_requests:people", args=[staffed]),
+            )
+        )
+    return pages
+
+
+def payments_pages() -> PageList:
+    from django.apps import apps
+    from django.utils import timezone
+
+    session = apps.get_model("people_bank", "Session")  # LookupError until it lands
+    busiest = session.objects.values("person_id").annotate(n=Count("id")).order_by("-n").first()
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - __import__("datetime").timedelta(days=1)).strftime("%Y-%m")
+    pages = [
+        ("Payments: home", "ppi", reverse("people_bank:payments:index")),
+        ("Payments: expense claims", "ppi", reverse("people_bank:payments:claim_list")),
+        ("Payments: months", "ppi", reverse("people_bank:payments:export_list")),
+        ("Payments: last month", "ppi", reverse("people_bank:payments:month", args=[last_month])),
+        (
+            "Finance export (CSV), last month",
+            "ppi",
+            reverse("people_bank:payments:export_download", args=[last_month]),
+        ),
+    ]
+    if busiest:
+        person = busiest["person_id"]
+        pages += [
+            ("Payments: busiest partner", "ppi", reverse("people_bank:payments:person", args=[person])),
+            ("Statement: busiest partner", "ppi", reverse("people_bank:payments:statement", args=[person])),
+        ]
+    return pages
+
+
+def outcomes_pages() -> PageList:
+    from django.apps import apps
+
+    activity = apps.get_model("outcomes", "Activity")  # LookupError until it lands
+    suggestion = apps.get_model("outcomes", "Suggestion")
+    case_study = apps.get_model("outcomes", "CaseStudy")
+    busiest = activity.objects.order_by("-people_reached", "pk").values_list("pk", flat=True).first()
+    pages = [
+        ("Outcomes page (quarter)", "ppi", reverse("outcomes:outcomes_page")),
+        ("Activities: list", "ppi", reverse("outcomes:activity_list")),
+        ("Suggestions: list", "ppi", reverse("outcomes:suggestion_list")),
+        ("Case studies: list", "ppi", reverse("outcomes:case_study_list")),
+        ("Case studies: Board member", "board", reverse("outcomes:case_study_list")),
+    ]
+    if busiest:
+        pages.append(("Activity (busiest)", "ppi", reverse("outcomes:activity_detail", args=[busiest])))
+    first = suggestion.objects.order_by("pk").values_list("pk", flat=True).first()
+    if first:
+        pages.append(("Suggestion", "ppi", reverse("outcomes:suggestion_detail", args=[first])))
+    study = case_study.objects.order_by("pk").values_list("pk", flat=True).first()
+    if study:
+        pages.append(("Case study", "ppi", reverse("outcomes:case_study_detail", args=[study])))
+    return pages
+
+
 # Feature modules add theirs here; each returns its pages or raises LookupError when its
 # data is not there.
-SOURCES: list[Callable[[], PageList]] = [platform_pages, people_bank_pages, requests_pages]
+SOURCES: list[Callable[[], PageList]] = [
+    platform_pages,
+    people_bank_pages,
+    requests_pages,
+    matching_pages,
+    payments_pages,
+    outcomes_pages,
+]
 
 # Pages held to a target other than the 15 ms / 50 ms of lists, searches and details.
-TARGETS_MS = {}
+TARGETS_MS = {
+    "Matching: one request, whole bank": (300.0, 600.0),
+    "Finance export (CSV), last month": (2000.0, 2000.0),
+    "Outcomes page (quarter)": (1000.0, 1000.0),
+}
 
 
 def all_pages() -> tuple[PageList, list[str]]:

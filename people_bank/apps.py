@@ -9,3 +9,7 @@ class PeopleBankConfig(AppConfig):
         from people_bank.dashboard import register_panels
 
         register_panels()
+
+        from people_bank.payments.retention import register_rules as register_payment_rules
+
+        register_payment_rules()

@@ -96,6 +96,10 @@ class CancelForm(NHSFormMixin, forms.Form):
     reason = forms.CharField(label="Reason", max_length=300, error_messages={"required": "Enter the reason"})
 
 
+class ReverseForm(CancelForm):
+    submit_label = "Reverse claim"
+
+
 class PaymentChoiceForm(NHSFormMixin, forms.Form):
     submit_label = "Save choice"
     method = forms.ChoiceField(
@@ -196,9 +200,14 @@ class ExportForm(NHSFormMixin, forms.Form):
         return rules.parse_period(self.cleaned_data["month"])
 
 
-class StatementForm(forms.Form):
+class StatementForm(NHSFormMixin, forms.Form):
+    submit_label = "Show statement"
     start = NHSDateField(label="From")
     end = NHSDateField(label="To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
 
     def clean(self):
         cleaned = super().clean()

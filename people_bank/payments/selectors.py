@@ -103,13 +103,14 @@ def current_rates(day: datetime.date) -> dict:
     }
 
 
-def partners_on(day: datetime.date):
-    """People who are Patient Partners on `day`: those a session may be recorded for."""
+def partners_for_sessions(today: datetime.date):
+    """Patient Partners a session may be recorded for: those in post, and those whose tenure
+    ended in the last year (a late record). The service checks the session's own date."""
     return (
         Person.objects.filter(
             erased_at__isnull=True,
-            patient_partner__started_on__lte=day,
-            patient_partner__tenure_ends_on__gte=day,
+            patient_partner__started_on__lte=today,
+            patient_partner__tenure_ends_on__gte=today - datetime.timedelta(days=365),
         )
         .select_related("patient_partner")
         .order_by("last_name", "first_name", "id")

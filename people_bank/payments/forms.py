@@ -113,13 +113,19 @@ class SessionalRateForm(NHSFormMixin, forms.Form):
     submit_label = "Add sessional rate"
     effective_from = NHSDateField(label="Applies from")
     amount = forms.DecimalField(label="Fee per session (£)", min_value=Decimal("0.01"), **MONEY)
-    monthly_cap = forms.IntegerField(label="Most paid sessions in a calendar month", min_value=1, max_value=31)
+    monthly_cap = forms.IntegerField(
+        label="Most paid sessions in a calendar month", min_value=1, max_value=31
+    )
 
 
 class MileageRateForm(NHSFormMixin, forms.Form):
     submit_label = "Add mileage rate"
-    effective_from = NHSDateField(label="Applies from", error_messages={"required": "Enter the date it applies from"})
-    amount = forms.DecimalField(label="Rate per mile (£)", min_value=Decimal("0.01"), max_digits=6, decimal_places=2)
+    effective_from = NHSDateField(
+        label="Applies from", error_messages={"required": "Enter the date it applies from"}
+    )
+    amount = forms.DecimalField(
+        label="Rate per mile (£)", min_value=Decimal("0.01"), max_digits=6, decimal_places=2
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="mileage", **kwargs)
@@ -127,7 +133,9 @@ class MileageRateForm(NHSFormMixin, forms.Form):
 
 class LineForm(NHSFormMixin, forms.Form):
     submit_label = "Add line"
-    kind = forms.ChoiceField(label="Type of expense", choices=ExpenseLine.Kind.choices, widget=forms.RadioSelect)
+    kind = forms.ChoiceField(
+        label="Type of expense", choices=ExpenseLine.Kind.choices, widget=forms.RadioSelect
+    )
     incurred_on = NHSDateField(label="Date of the expense")
     line_description = forms.CharField(label="Details (optional)", max_length=200, required=False)
     miles = forms.DecimalField(
@@ -145,7 +153,12 @@ class LineForm(NHSFormMixin, forms.Form):
         kind = cleaned.get("kind")
         if kind == ExpenseLine.Kind.MILEAGE and not cleaned.get("miles") and "miles" not in self.errors:
             self.add_error("miles", "Enter the number of miles")
-        if kind and kind != ExpenseLine.Kind.MILEAGE and not cleaned.get("amount") and "amount" not in self.errors:
+        if (
+            kind
+            and kind != ExpenseLine.Kind.MILEAGE
+            and not cleaned.get("amount")
+            and "amount" not in self.errors
+        ):
             self.add_error("amount", "Enter the amount")
         return cleaned
 
@@ -170,13 +183,17 @@ class ClaimForm(LineForm):
 
 class ReceiptForm(NHSFormMixin, forms.Form):
     submit_label = "Upload receipt"
-    receipt = forms.FileField(label="Receipt: PDF, JPEG or PNG", error_messages={"required": "Choose a receipt"})
+    receipt = forms.FileField(
+        label="Receipt: PDF, JPEG or PNG", error_messages={"required": "Choose a receipt"}
+    )
 
 
 class RejectForm(NHSFormMixin, forms.Form):
     submit_label = "Reject claim"
     reason = forms.CharField(
-        label="Reason for rejecting", max_length=300, error_messages={"required": "Enter the reason for rejecting"}
+        label="Reason for rejecting",
+        max_length=300,
+        error_messages={"required": "Enter the reason for rejecting"},
     )
 
 

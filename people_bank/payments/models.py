@@ -85,7 +85,9 @@ class PaymentChoice(models.Model):
 
     class Meta:
         ordering = ["-effective_from", "-id"]
-        indexes = [models.Index(fields=["person", "-effective_from", "-id"], name="payment_choice_latest_idx")]
+        indexes = [
+            models.Index(fields=["person", "-effective_from", "-id"], name="payment_choice_latest_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} from {self.effective_from}"
@@ -119,7 +121,9 @@ class Session(models.Model):
     within_cap = models.BooleanField(default=True)
     method = models.CharField(max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.PAID)
     amount = models.DecimalField(max_digits=8, decimal_places=2, default=ZERO)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(
@@ -162,7 +166,9 @@ class ExpenseClaim(models.Model):
     description = models.CharField("what the claim is for", max_length=200)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     total = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -173,7 +179,9 @@ class ExpenseClaim(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(total__gte=0), name="claim_total_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(total__gte=0), name="claim_total_not_negative")
+        ]
         indexes = [
             models.Index(fields=["status", "-recorded_at"], name="claim_status_idx"),
             models.Index(fields=["person", "-recorded_at"], name="claim_person_idx"),
@@ -227,7 +235,9 @@ class Receipt(models.Model):
     extension = models.CharField(max_length=4)
     size = models.PositiveIntegerField()
     original_name = models.CharField(max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -246,8 +256,12 @@ class LedgerEntry(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="ledger_entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    session = models.ForeignKey(Session, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
-    claim = models.ForeignKey(ExpenseClaim, null=True, blank=True, on_delete=models.PROTECT, related_name="entries")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    claim = models.ForeignKey(
+        ExpenseClaim, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
     # The first day of the month whose finance export carries this entry.
     period = models.DateField()
     # The day the session or claim belongs to (tax-year totals count by this).
@@ -260,7 +274,9 @@ class LedgerEntry(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["period", "occurred_on", "id"]
@@ -291,7 +307,9 @@ class FinanceExport(models.Model):
 
     period = models.DateField(unique=True)
     exported_at = models.DateTimeField(auto_now_add=True)
-    exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rows = models.PositiveIntegerField()
     total = models.DecimalField(max_digits=12, decimal_places=2)
     # The file as first sent, so a second download is the same file.

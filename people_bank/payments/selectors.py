@@ -59,9 +59,9 @@ def payable_session_counts(person_ids, year: int, month: int) -> dict[int, int]:
 
 def payments_figures(start: datetime.date, end: datetime.date) -> dict:
     """Totals for the Board report, both dates inclusive. No names, no per-person rows."""
-    sessions = Session.objects.filter(held_on__gte=start, held_on__lte=end, cancelled_at__isnull=True).aggregate(
-        held=Count("id"), partners=Count("person", distinct=True)
-    )
+    sessions = Session.objects.filter(
+        held_on__gte=start, held_on__lte=end, cancelled_at__isnull=True
+    ).aggregate(held=Count("id"), partners=Count("person", distinct=True))
     money = LedgerEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=end).aggregate(
         sessions=Sum("amount", filter=Q(kind=LedgerEntry.Kind.SESSION)),
         expenses=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)),
@@ -98,7 +98,9 @@ def payments_figures(start: datetime.date, end: datetime.date) -> dict:
 
 def current_rates(day: datetime.date) -> dict:
     return {
-        "sessional": SessionalRate.objects.filter(effective_from__lte=day).order_by("-effective_from").first(),
+        "sessional": SessionalRate.objects.filter(effective_from__lte=day)
+        .order_by("-effective_from")
+        .first(),
         "mileage": MileageRate.objects.filter(effective_from__lte=day).order_by("-effective_from").first(),
     }
 
@@ -161,7 +163,9 @@ def claims_for_person(person: Person, limit: int = 50):
 
 
 def session_for_page(pk: int) -> Session:
-    return Session.objects.select_related("person", "recorded_by", "cancelled_by", "involvement_request").get(pk=pk)
+    return Session.objects.select_related("person", "recorded_by", "cancelled_by", "involvement_request").get(
+        pk=pk
+    )
 
 
 def session_history(session: Session) -> list[LedgerEntry]:

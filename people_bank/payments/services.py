@@ -76,7 +76,10 @@ def sessional_rate_add(*, effective_from, amount: Decimal, monthly_cap: int, by)
     try:
         with transaction.atomic():
             rate = SessionalRate.objects.create(
-                effective_from=effective_from, amount=rules.money(amount), monthly_cap=monthly_cap, created_by=by
+                effective_from=effective_from,
+                amount=rules.money(amount),
+                monthly_cap=monthly_cap,
+                created_by=by,
             )
     except IntegrityError:
         raise PaymentsError("There is already a sessional rate from that date") from None
@@ -89,7 +92,9 @@ def mileage_rate_add(*, effective_from, amount: Decimal, by) -> MileageRate:
     _check_amount(amount)
     try:
         with transaction.atomic():
-            rate = MileageRate.objects.create(effective_from=effective_from, amount=rules.money(amount), created_by=by)
+            rate = MileageRate.objects.create(
+                effective_from=effective_from, amount=rules.money(amount), created_by=by
+            )
     except IntegrityError:
         raise PaymentsError("There is already a mileage rate from that date") from None
     audit.record(None, "create", rate, user=by)
@@ -97,7 +102,9 @@ def mileage_rate_add(*, effective_from, amount: Decimal, by) -> MileageRate:
 
 
 @transaction.atomic
-def payment_choice_record(*, person: Person, method: str, effective_from, note: str = "", by) -> PaymentChoice:
+def payment_choice_record(
+    *, person: Person, method: str, effective_from, note: str = "", by
+) -> PaymentChoice:
     if method not in PaymentMethod.values:
         raise PaymentsError("Select how they would like to be paid")
     choice = PaymentChoice.objects.create(
@@ -166,7 +173,9 @@ def _reverse_entries(entries, *, by, why: str) -> list[LedgerEntry]:
 
 
 def _refuse_if_exported(periods, what: str) -> None:
-    locked = FinanceExport.objects.filter(period__in={rules.month_start(p) for p in periods}).order_by("period")
+    locked = FinanceExport.objects.filter(period__in={rules.month_start(p) for p in periods}).order_by(
+        "period"
+    )
     first = locked.first()
     if first is not None:
         raise PaymentsError(
@@ -181,7 +190,9 @@ def _refuse_if_exported(periods, what: str) -> None:
 def _check_partner(person: Person, day: datetime.date) -> None:
     partner = getattr(person, "patient_partner", None)
     if person.erased_at or partner is None:
-        raise PaymentsError(f"{person.display_name} is not a Patient Partner: sessions are paid to partners only")
+        raise PaymentsError(
+            f"{person.display_name} is not a Patient Partner: sessions are paid to partners only"
+        )
     if day < partner.started_on:
         raise PaymentsError(
             f"{person.display_name}'s tenure as a Patient Partner started on {partner.started_on:%d %B %Y}"
@@ -341,7 +352,9 @@ def _claim_for_change(claim: ExpenseClaim) -> ExpenseClaim:
     claim = ExpenseClaim.objects.select_for_update().get(pk=claim.pk)
     _refuse_if_exported(claim.entries.values_list("period", flat=True), "this claim")
     if claim.status != ExpenseClaim.Status.SUBMITTED:
-        raise PaymentsError(f"This claim is {claim.get_status_display().lower()}: it can no longer be changed")
+        raise PaymentsError(
+            f"This claim is {claim.get_status_display().lower()}: it can no longer be changed"
+        )
     return claim
 
 
@@ -515,7 +528,9 @@ def month_export(*, period: datetime.date, by) -> FinanceExport:
     text, rows, total = export_csv(period)
     try:
         with transaction.atomic():
-            export = FinanceExport.objects.create(period=period, exported_by=by, rows=rows, total=total, csv=text)
+            export = FinanceExport.objects.create(
+                period=period, exported_by=by, rows=rows, total=total, csv=text
+            )
     except IntegrityError:
         raise PaymentsError(f"{rules.period_label(period)} has already been exported") from None
     audit.record(None, "export", export, user=by, detail=f"finance export {period:%Y-%m}")

@@ -46,11 +46,6 @@ def _form_page(request, form, *, title: str, caption: str = "", back: tuple = ()
     )
 
 
-def _back_or(request, default: str) -> str:
-    target = str(request.POST.get("next", ""))
-    return target if target.startswith("/") and not target.startswith("//") else default
-
-
 # --- Overview and sessions ------------------------------------------------------------------
 
 
@@ -113,7 +108,9 @@ def _cap_text(day) -> str:
 
 def _report_recorded(request, sessions: list[Session]) -> None:
     paid = [s for s in sessions if s.payable]
-    messages.success(request, f"{len(sessions)} session{'s' if len(sessions) != 1 else ''} recorded, {len(paid)} paid.")
+    messages.success(
+        request, f"{len(sessions)} session{'s' if len(sessions) != 1 else ''} recorded, {len(paid)} paid."
+    )
     for session in sessions:
         if not session.within_cap:
             messages.warning(
@@ -246,9 +243,7 @@ def statement(request, pk: int):
     audit.record(request, "view", person, detail=f"statement {start}..{end}")
     context = {**selectors.statement(person, start, end), "form": form}
     context["pdf_query"] = f"start={start.isoformat()}&end={end.isoformat()}"
-    return render(
-        request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200
-    )
+    return render(request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200)
 
 
 @requires(PERMISSION)
@@ -282,7 +277,9 @@ def claim_list(request):
     except ValueError:
         number = 1
     rows = list(queryset[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
-    audit.record(request, "view", subject_type="people_bank.expenseclaim", detail=f"claim list {status}".strip())
+    audit.record(
+        request, "view", subject_type="people_bank.expenseclaim", detail=f"claim list {status}".strip()
+    )
     query = f"status={status}&" if status else ""
     return render(
         request,
@@ -410,7 +407,9 @@ def claim_line_add(request, pk: int):
     def act(claim, form):
         services.claim_line_add(claim=claim, by=request.user, **form.line())
 
-    return _claim_action(request, pk, form_class=forms.LineForm, prefix="line", act=act, done="The line has been added.")
+    return _claim_action(
+        request, pk, form_class=forms.LineForm, prefix="line", act=act, done="The line has been added."
+    )
 
 
 @requires(PERMISSION)
@@ -433,7 +432,12 @@ def receipt_upload(request, pk: int):
         services.receipt_add(claim=claim, upload=form.cleaned_data["receipt"], by=request.user)
 
     return _claim_action(
-        request, pk, form_class=forms.ReceiptForm, prefix="receipt", act=act, done="The receipt has been uploaded."
+        request,
+        pk,
+        form_class=forms.ReceiptForm,
+        prefix="receipt",
+        act=act,
+        done="The receipt has been uploaded.",
     )
 
 
@@ -592,7 +596,9 @@ def rates(request):
             except services.PaymentsError as error:
                 form.add_error("effective_from", str(error))
             else:
-                messages.success(request, "The new rate has been added. Earlier sessions keep the rate they had.")
+                messages.success(
+                    request, "The new rate has been added. Earlier sessions keep the rate they had."
+                )
                 return redirect("people_bank:payments:rates")
     sessional.helper.form_action = mileage.helper.form_action = reverse("people_bank:payments:rates")
     failed = bool(sessional.errors or mileage.errors) or request.method == "POST"
@@ -607,5 +613,3 @@ def rates(request):
         },
         status=400 if failed else 200,
     )
-
-

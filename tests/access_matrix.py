@@ -263,9 +263,9 @@ MATRIX.update(
             )
         },
         "people_bank:payments:claim_line_remove": _payments_post_only(
-            kwargs=lambda ctx: (
-                lambda claim: {"pk": claim.pk, "line": claim.lines.first().pk}
-            )(_factories().ExpenseClaimFactory())
+            kwargs=lambda ctx: (lambda claim: {"pk": claim.pk, "line": claim.lines.first().pk})(
+                _factories().ExpenseClaimFactory()
+            )
         ),
         "people_bank:payments:receipt_download": ppi_only(
             not_html=True, kwargs=lambda ctx: {"pk": _factories().ReceiptFactory().pk}

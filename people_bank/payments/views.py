@@ -395,7 +395,8 @@ def _claim_action(request, pk: int, *, form_class, prefix: str, act, done: str):
         if form is None:
             messages.error(request, str(error))
             return redirect("people_bank:payments:claim_detail", pk=pk)
-        form.add_error(None, str(error))
+        # The form may not be on the page any more (a claim decided meanwhile): say it above.
+        messages.error(request, str(error))
         return _claim_page(request, _claim(pk), status=400, **{f"{prefix}_form": form})
     messages.success(request, done)
     return redirect("people_bank:payments:claim_detail", pk=pk)

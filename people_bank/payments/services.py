@@ -232,7 +232,9 @@ def session_record(
         raise PaymentsError("Select the type of session")
     # The lock that makes the cap hold: a second recorder for this partner waits here
     # until the first commits, then counts the first one's session too.
-    person = Person.objects.select_for_update().select_related("patient_partner").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",)).select_related("patient_partner").get(pk=person.pk)
+    )
     _check_partner(person, held_on)
     rate = sessional_rate_on(held_on)
     month = rules.month_start(held_on)

@@ -49,7 +49,11 @@ def test_a_mileage_claim_is_worked_out_from_the_miles_and_the_rate_for_the_day(p
     assert response.status_code == 302
     claim = ExpenseClaim.objects.get(person=partner)
     line = claim.lines.get()
-    assert (line.miles, line.rate_per_mile, line.amount) == (Decimal("22.5"), Decimal("0.45"), Decimal("10.13"))
+    assert (line.miles, line.rate_per_mile, line.amount) == (
+        Decimal("22.5"),
+        Decimal("0.45"),
+        Decimal("10.13"),
+    )
     assert claim.total == Decimal("10.13") and claim.status == "submitted"
 
 
@@ -116,7 +120,12 @@ def test_a_receipt_that_is_too_large_is_refused(partner, ppi_user, ppi_client, s
 @pytest.mark.parametrize("amount", ["0", "-5.00", "0.00"])
 def test_zero_or_negative_amounts_are_refused(partner, ppi_client, amount):
     url = reverse("people_bank:payments:claim_create", args=[partner.pk])
-    _refused(ppi_client, url, _claim_data(kind="parking", miles="", amount=amount), "Ensure this value is greater than")
+    _refused(
+        ppi_client,
+        url,
+        _claim_data(kind="parking", miles="", amount=amount),
+        "Ensure this value is greater than",
+    )
 
 
 def test_negative_miles_are_refused(partner, ppi_client):
@@ -149,7 +158,9 @@ def test_approve_then_pay(partner, ppi_user, colleague, ppi_client):
     assert (entry.amount, entry.kind, entry.taxable) == (Decimal("6.40"), "expense", False)
     today = timezone.localdate()
     data = {"paid-paid_on_0": today.day, "paid-paid_on_1": today.month, "paid-paid_on_2": today.year}
-    assert ppi_client.post(reverse("people_bank:payments:claim_paid", args=[claim.pk]), data).status_code == 302
+    assert (
+        ppi_client.post(reverse("people_bank:payments:claim_paid", args=[claim.pk]), data).status_code == 302
+    )
     claim.refresh_from_db()
     assert claim.status == "paid" and claim.paid_on == today
 
@@ -162,7 +173,9 @@ def test_a_claim_cannot_be_approved_twice(partner, ppi_user, colleague, ppi_clie
     assert LedgerEntry.objects.filter(claim=claim).count() == 1
 
 
-def test_the_recorder_may_not_approve_their_own_claim_when_the_trust_says_so(partner, ppi_user, ppi_client, settings):
+def test_the_recorder_may_not_approve_their_own_claim_when_the_trust_says_so(
+    partner, ppi_user, ppi_client, settings
+):
     settings.PAYMENTS_FORBID_SELF_APPROVAL = True
     claim = _claim(partner, ppi_user)
     response = ppi_client.post(reverse("people_bank:payments:claim_approve", args=[claim.pk]), follow=True)
@@ -227,7 +240,9 @@ def test_a_claim_edited_after_its_month_was_exported_is_refused(partner, ppi_use
     assert claim.total == Decimal("6.40") and claim.lines.count() == 1
 
 
-def test_reversing_an_exported_claim_is_a_new_entry_in_the_next_month(partner, ppi_user, colleague, ppi_client):
+def test_reversing_an_exported_claim_is_a_new_entry_in_the_next_month(
+    partner, ppi_user, colleague, ppi_client
+):
     claim = services.claim_approve(claim=_claim(partner, colleague), by=ppi_user)
     this_month = timezone.localdate().replace(day=1)
     services.month_export(period=this_month, by=ppi_user)

@@ -32,12 +32,16 @@ def test_the_page_says_when_a_session_is_over_the_cap(partner, ppi_user, ppi_cli
     for day in range(1, 7):
         record(partner, ppi_user, held_on=last_month_day(day))
     held_on = last_month_day(20)
-    response = ppi_client.post(reverse("people_bank:payments:session_bulk"), _bulk(held_on, [partner]), follow=True)
+    response = ppi_client.post(
+        reverse("people_bank:payments:session_bulk"), _bulk(held_on, [partner]), follow=True
+    )
     page = response.content.decode()
     assert "recorded but not payable" in page
     assert "1 session recorded, 0 paid" in page
     seventh = Session.objects.get(person=partner, held_on=held_on)
-    detail = ppi_client.get(reverse("people_bank:payments:session_detail", args=[seventh.pk])).content.decode()
+    detail = ppi_client.get(
+        reverse("people_bank:payments:session_detail", args=[seventh.pk])
+    ).content.decode()
     assert "Not payable" in detail
 
 
@@ -148,11 +152,19 @@ def test_a_session_after_the_tenure_ended_is_refused_and_the_whole_meeting_with_
     ended = PatientPartnerFactory(
         started_on=today - datetime.timedelta(days=1200), tenure_ends_on=today - datetime.timedelta(days=60)
     ).person
-    _refused(ppi_client, _bulk(today - datetime.timedelta(days=30), [partner, ended]), "tenure as a Patient Partner ended")
+    _refused(
+        ppi_client,
+        _bulk(today - datetime.timedelta(days=30), [partner, ended]),
+        "tenure as a Patient Partner ended",
+    )
 
 
 def test_an_unknown_request_number_is_refused(partner, ppi_client):
-    _refused(ppi_client, _bulk(last_month_day(), [partner], involvement_request=999999), "no Patient Involvement Request")
+    _refused(
+        ppi_client,
+        _bulk(last_month_day(), [partner], involvement_request=999999),
+        "no Patient Involvement Request",
+    )
 
 
 def test_a_session_is_linked_to_its_request(partner, ppi_client):

@@ -192,7 +192,8 @@ def claim_history(claim: ExpenseClaim) -> list[LedgerEntry]:
 
 
 def recent_sessions(limit: int = 20):
-    return Session.objects.select_related("person").order_by("-recorded_at", "-id")[:limit]
+    # Newest first by id: the primary key's index, where recorded_at has none.
+    return Session.objects.select_related("person").order_by("-id")[:limit]
 
 
 # --- Months and the finance export ----------------------------------------------------------

@@ -30,6 +30,7 @@ from ppe.access import requires
 
 PERMISSION = "payments.manage"
 PAGE_SIZE = 25
+MONTH_PAGE_SIZE = 100
 EXPORT_MONTHS_BACK = 12
 
 
@@ -44,6 +45,13 @@ def _form_page(request, form, *, title: str, caption: str = "", back: tuple = ()
         {"form": form, "title": title, "caption": caption, "back": back, "intro": intro},
         status=400 if form.errors else 200,
     )
+
+
+def _page_number(request) -> int:
+    try:
+        return min(max(1, int(request.GET.get("page", 1))), 100_000)
+    except ValueError:
+        return 1
 
 
 # --- Overview and sessions ------------------------------------------------------------------
@@ -272,10 +280,7 @@ def claim_list(request):
     if status not in ExpenseClaim.Status.values:
         status = ""
     queryset = selectors.claims_for_list(status)
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = _page_number(request)
     rows = list(queryset[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
     audit.record(
         request, "view", subject_type="people_bank.expenseclaim", detail=f"claim list {status}".strip()
@@ -566,11 +571,24 @@ def month(request, period: str):
     start = _period(period)
     export = FinanceExport.objects.filter(period=start).defer("csv").select_related("exported_by").first()
     audit.record(request, "view", subject_type="people_bank.ledgerentry", subject_id=period, detail="month")
-    entries = list(selectors.month_entries(start)[:2000])
+    number = _page_number(request)
+    offset = (number - 1) * MONTH_PAGE_SIZE
+    entries = list(selectors.month_entries(start)[offset : offset + MONTH_PAGE_SIZE + 1])
+    page = {
+        "number": number,
+        "previous_url": f"?page={number - 1}" if number > 1 else "",
+        "next_url": f"?page={number + 1}" if len(entries) > MONTH_PAGE_SIZE else "",
+    }
     return render(
         request,
         "people_bank/payments/month.html",
-        {"period": start, "export": export, "entries": entries, "totals": selectors.month_totals(start)},
+        {
+            "period": start,
+            "export": export,
+            "entries": entries[:MONTH_PAGE_SIZE],
+            "page": page,
+            "totals": selectors.month_totals(start),
+        },
     )
 
 

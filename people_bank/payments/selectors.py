@@ -213,7 +213,7 @@ def month_totals(period: datetime.date) -> dict:
         expenses=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)),
         rows=Count("id"),
     )
-    sessions, expenses = totals["sessions"] or ZERO, totals["expenses"] or ZERO
+    sessions, expenses = rules.money(totals["sessions"] or ZERO), rules.money(totals["expenses"] or ZERO)
     return {"sessions": sessions, "expenses": expenses, "total": sessions + expenses, "rows": totals["rows"]}
 
 

@@ -346,7 +346,7 @@ def _line_values(*, kind: str, incurred_on, description: str, miles, amount) -> 
 
 
 def _refresh_total(claim: ExpenseClaim) -> None:
-    claim.total = claim.lines.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    claim.total = rules.money(claim.lines.aggregate(total=Sum("amount"))["total"] or 0)
     claim.save(update_fields=["total"])
 
 

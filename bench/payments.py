@@ -65,6 +65,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
 
+    from bench.people_bank import percentile
     from people_bank.payments import services
     from people_bank.payments.models import ExpenseClaim, FinanceExport, LedgerEntry, Session
 
@@ -133,11 +134,6 @@ def main() -> None:
                 queries.add(len(captured))
         counts = "/".join(map(str, sorted(queries)))
         print(f"{label:<36} {statistics.median(times):>10.1f} {percentile(times, 0.95):>8.1f} {counts:>8}")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * share) - 1)]
 
 
 if __name__ == "__main__":

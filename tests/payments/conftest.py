@@ -30,3 +30,16 @@ def last_month_day(day: int = 10) -> datetime.date:
 def record(person, by, held_on=None, **values):
     values = {"minutes": 90, "kind": "project_group", **values}
     return services.session_record(person=person, held_on=held_on or last_month_day(), by=by, **values)
+
+
+def approved_claim(person, *, recorded_by, approved_by, amount: str, day=None, kind="public_transport"):
+    """A one-line claim, recorded by one member of staff and approved by another."""
+    line = {
+        "kind": kind,
+        "incurred_on": day or last_month_day(3),
+        "description": "",
+        "miles": None,
+        "amount": amount,
+    }
+    claim = services.claim_create(person=person, description="Travel", line=line, by=recorded_by)
+    return services.claim_approve(claim=claim, by=approved_by)

@@ -14,7 +14,7 @@ from outcomes.report.figures import SOURCES, board_report_figures
 from outcomes.report.quarters import Quarter
 from people_bank.payments import rules, selectors, services
 from tests.factories import PatientPartnerFactory, PersonFactory
-from tests.payments.conftest import last_month_day, record
+from tests.payments.conftest import approved_claim, last_month_day, record
 
 pytestmark = pytest.mark.django_db
 
@@ -35,19 +35,7 @@ def test_payable_session_counts_counts_paid_sessions_in_the_month(partner, ppi_u
 def test_payments_figures_gives_totals_and_no_names(partner, ppi_user, colleague):
     record(partner, ppi_user, held_on=last_month_day(2))
     record(partner, ppi_user, held_on=last_month_day(3))
-    claim = services.claim_create(
-        person=partner,
-        description="Bus",
-        line={
-            "kind": "public_transport",
-            "incurred_on": last_month_day(3),
-            "description": "",
-            "miles": None,
-            "amount": "3.50",
-        },
-        by=colleague,
-    )
-    services.claim_approve(claim=claim, by=ppi_user)
+    approved_claim(partner, recorded_by=colleague, approved_by=ppi_user, amount="3.50")
     figures = selectors.payments_figures(last_month_day(1), timezone.localdate())
     by_key = {f["key"]: f for f in figures["sessions_payments"]["figures"]}
     assert by_key["sessions_held"]["value"] == 2

@@ -12,7 +12,7 @@ from people_bank.payments import services
 from people_bank.payments.models import Session
 from ppe.models import AuditEvent
 from tests.factories import PatientPartnerFactory, UserFactory
-from tests.payments.conftest import last_month_day
+from tests.payments.conftest import approved_claim, last_month_day
 
 pytestmark = pytest.mark.django_db
 
@@ -53,19 +53,9 @@ def test_the_statement_page_runs_the_same_queries_for_5_or_50_sessions(ppi_user,
 def test_the_statement_shows_sessions_payments_and_expenses_for_the_period(partner, ppi_client, ppi_user):
     colleague = UserFactory(role="PPI team")
     services.session_record(person=partner, held_on=last_month_day(2), minutes=60, kind="event", by=ppi_user)
-    claim = services.claim_create(
-        person=partner,
-        description="Taxi",
-        line={
-            "kind": "public_transport",
-            "incurred_on": last_month_day(2),
-            "description": "",
-            "miles": None,
-            "amount": "11.00",
-        },
-        by=colleague,
+    approved_claim(
+        partner, recorded_by=colleague, approved_by=ppi_user, amount="11.00", day=last_month_day(2)
     )
-    services.claim_approve(claim=claim, by=ppi_user)
     day = last_month_day(1)
     url = reverse("people_bank:payments:statement", args=[partner.pk])
     page = ppi_client.get(

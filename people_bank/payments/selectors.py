@@ -196,6 +196,53 @@ def recent_sessions(limit: int = 20):
     return Session.objects.select_related("person").order_by("-id")[:limit]
 
 
+def payments_subject_access(person: Person) -> dict:
+    """A person's sessions, payment choices, claims and payments, for a subject access
+    request; nothing when there are none."""
+    sessions = [
+        {
+            "held_on": s.held_on.isoformat(),
+            "type": s.get_kind_display(),
+            "minutes": s.minutes,
+            "amount": str(s.amount),
+            "cancelled": s.is_cancelled,
+        }
+        for s in Session.objects.filter(person=person).order_by("held_on", "id")
+    ]
+    choices = [
+        {"from": c.effective_from.isoformat(), "choice": c.get_method_display(), "note": c.note}
+        for c in PaymentChoice.objects.filter(person=person).order_by("effective_from", "id")
+    ]
+    claims = [
+        {
+            "recorded_at": c.recorded_at.isoformat(),
+            "description": c.description,
+            "status": c.get_status_display(),
+            "total": str(c.total),
+            "lines": [
+                {
+                    "date": line.incurred_on.isoformat(),
+                    "type": line.get_kind_display(),
+                    "amount": str(line.amount),
+                }
+                for line in c.lines.all()
+            ],
+        }
+        for c in ExpenseClaim.objects.filter(person=person).prefetch_related("lines").order_by("recorded_at")
+    ]
+    payments = [
+        {"date": e.occurred_on.isoformat(), "description": e.description, "amount": str(e.amount)}
+        for e in LedgerEntry.objects.filter(person=person).order_by("occurred_on", "id")
+    ]
+    found = {
+        "sessions": sessions,
+        "payment_choices": choices,
+        "expense_claims": claims,
+        "payments": payments,
+    }
+    return {name: rows for name, rows in found.items() if rows}
+
+
 # --- Months and the finance export ----------------------------------------------------------
 
 

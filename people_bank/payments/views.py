@@ -61,6 +61,7 @@ def _page_number(request) -> int:
 def index(request):
     today = timezone.localdate()
     period = rules.month_start(today)
+    audit.record(request, "view", subject_type="people_bank.session", detail="payments home")
     return render(
         request,
         "people_bank/payments/index.html",

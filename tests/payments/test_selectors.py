@@ -107,3 +107,11 @@ def test_a_partner_who_is_not_yet_paid_anything_has_no_money_shown_as_missing():
     person = PatientPartnerFactory().person
     summary = selectors.person_summary(person)
     assert summary.tax_year_total == Decimal("0.00") and summary.month_paid_sessions == 0
+
+
+def test_a_subject_access_export_includes_their_sessions_and_payments(partner, ppi_user, ppi_client):
+    record(partner, ppi_user)
+    data = ppi_client.get(reverse("people_bank:subject_access_json", args=[partner.pk])).json()
+    assert data["sessions"][0]["amount"] == "20.00"
+    assert data["payments"][0]["amount"] == "20.00"
+    assert "expense_claims" not in data

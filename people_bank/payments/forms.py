@@ -91,7 +91,16 @@ class SessionEditForm(NHSFormMixin, SessionDetailsMixin):
     submit_label = "Save session"
 
 
-class CancelForm(NHSFormMixin, forms.Form):
+class WarningButtonMixin:
+    """For a form whose button undoes something: drawn as an NHS.UK warning button."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for button in self.helper.inputs:
+            button.field_classes = f"{button.field_classes} nhsuk-button--warning"
+
+
+class CancelForm(WarningButtonMixin, NHSFormMixin, forms.Form):
     submit_label = "Cancel and correct"
     reason = forms.CharField(label="Reason", max_length=300, error_messages={"required": "Enter the reason"})
 
@@ -188,7 +197,7 @@ class ReceiptForm(NHSFormMixin, forms.Form):
     )
 
 
-class RejectForm(NHSFormMixin, forms.Form):
+class RejectForm(WarningButtonMixin, NHSFormMixin, forms.Form):
     submit_label = "Reject claim"
     reason = forms.CharField(
         label="Reason for rejecting",

@@ -7,7 +7,9 @@ class PeopleBankConfig(AppConfig):
 
     def ready(self):
         from people_bank.dashboard import register_panels
+        from people_bank.payments.retention import register_rules as register_payment_rules
         from people_bank.retention import register_rules
 
         register_panels()
         register_rules()
+        register_payment_rules()

@@ -158,6 +158,7 @@ def seed(*, rng, sizes, log) -> None:
         org_ids = _seed_organisations(rng, sizes["organisations"], staff, people_ids, today)
         _seed_conversations(rng, sizes["conversations"], staff, people_ids, org_ids, now)
         _seed_recruitment(rng, people_ids, today, staff)
+        _seed_payments(rng, sizes, staff, log)
     log(
         f"  people: {len(people_ids)}, organisations: {len(org_ids)}, conversations: {sizes['conversations']}"
     )
@@ -503,3 +504,10 @@ def _seed_recruitment(rng, people_ids, today, staff) -> None:
                 to_status=steps[i],
                 by=rng.choice(staff) if i else None,
             )
+
+
+def _seed_payments(rng, sizes, staff, log) -> None:
+    """Sessions, payments, expense claims and past finance exports (people_bank.payments)."""
+    from people_bank.payments.demo import seed_payments
+
+    seed_payments(rng=rng, sizes=sizes, staff=staff, log=log)

@@ -698,3 +698,7 @@ class ApplicationStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.to_status}"
+
+
+# Payments (sessions, expenses, the ledger) live in their own module, in this app.
+from people_bank.payments.models import *  # noqa: E402,F401,F403

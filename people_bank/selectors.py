@@ -442,6 +442,9 @@ def subject_access_data(person: Person) -> dict:
             name: getattr(equality, f"get_{name}_display")() for name in EqualityMonitoring.CHARACTERISTICS
         }
         data["equality_monitoring"]["objects_to_monitoring_use"] = equality.objects_to_monitoring_use
+    from people_bank.payments.selectors import payments_subject_access
+
+    data.update(payments_subject_access(person))
     return data
 
 

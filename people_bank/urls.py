@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from people_bank import views
 
@@ -42,6 +42,8 @@ urlpatterns = [
     path("recruitment/<int:pk>/", views.round_detail, name="round_detail"),
     path("recruitment/<int:pk>/applications/new/", views.application_add, name="application_add"),
     path("applications/<int:pk>/", views.application_detail, name="application_detail"),
+    # Payments: sessions, expenses and the finance export (PPI team only).
+    path("payments/", include("people_bank.payments.urls")),
     # Public: no sign-in.
     path("join/hospital-improver/", views.improver_sign_up, name="improver_sign_up"),
     path("join/hospital-improver/thank-you/", views.improver_thanks, name="improver_thanks"),

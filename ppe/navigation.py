@@ -22,6 +22,8 @@ ITEMS: list[NavItem] = [
     # People Bank
     NavItem("People", "people_bank:person_list", "people.view"),
     NavItem("Organisations", "people_bank:organisation_list", "people.view"),
+    # Payments: sessions, expenses and the finance export.
+    NavItem("Payments", "people_bank:payments:index", "payments.manage"),
     NavItem("Board reports", "outcomes:report_index", "reports.view_published"),
     NavItem("Audit log", "audit_log", "audit.view"),
 ]

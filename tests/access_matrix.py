@@ -218,3 +218,59 @@ MATRIX.update(
         ),
     }
 )
+
+
+# --- Payments (sessions, expenses, finance export) -------------------------------------------
+def _payment_session(ctx) -> dict:
+    return {"pk": _factories().PaymentSessionFactory().pk}
+
+
+def _claim(ctx) -> dict:
+    return {"pk": _factories().ExpenseClaimFactory().pk}
+
+
+def _export(ctx) -> dict:
+    return {"period": f"{_factories().FinanceExportFactory().period:%Y-%m}"}
+
+
+def _payments_post_only(**extra) -> Rule:
+    return staff(ppi=405, qi=403, board=403, not_html=True, **extra)
+
+
+MATRIX.update(
+    {
+        **{
+            f"people_bank:payments:{name}": ppi_only()
+            for name in ("index", "session_bulk", "claim_list", "export_list", "rates")
+        },
+        **{
+            f"people_bank:payments:{name}": ppi_only(kwargs=_partner)
+            for name in ("person", "payment_choice", "statement", "claim_create")
+        },
+        "people_bank:payments:statement_pdf": ppi_only(kwargs=_partner, not_html=True),
+        "people_bank:payments:session_detail": ppi_only(kwargs=_payment_session),
+        "people_bank:payments:session_cancel": _payments_post_only(kwargs=_payment_session),
+        "people_bank:payments:claim_detail": ppi_only(kwargs=_claim),
+        **{
+            f"people_bank:payments:{name}": _payments_post_only(kwargs=_claim)
+            for name in (
+                "claim_line_add",
+                "receipt_upload",
+                "claim_approve",
+                "claim_reject",
+                "claim_paid",
+                "claim_reverse",
+            )
+        },
+        "people_bank:payments:claim_line_remove": _payments_post_only(
+            kwargs=lambda ctx: (lambda claim: {"pk": claim.pk, "line": claim.lines.first().pk})(
+                _factories().ExpenseClaimFactory()
+            )
+        ),
+        "people_bank:payments:receipt_download": ppi_only(
+            not_html=True, kwargs=lambda ctx: {"pk": _factories().ReceiptFactory().pk}
+        ),
+        "people_bank:payments:month": ppi_only(kwargs=lambda ctx: {"period": "2026-01"}),
+        "people_bank:payments:export_download": ppi_only(not_html=True, kwargs=_export),
+    }
+)

@@ -219,3 +219,63 @@ class ReportVersionFactory(factory.django.DjangoModelFactory):
     published_at = factory.LazyAttribute(
         lambda v: timezone.now() if v.status == ReportStatus.PUBLISHED else None
     )
+
+
+# --- Payments (people_bank.payments) ---------------------------------------------------------
+class PaymentSessionFactory(factory.django.DjangoModelFactory):
+    """A paid session, as a row; tests of the cap go through services.session_record."""
+
+    class Meta:
+        model = "people_bank.Session"
+
+    person = factory.LazyFunction(lambda: PatientPartnerFactory().person)
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+    minutes = 120
+    kind = "project_group"
+    amount = "20.00"
+    recorded_by = factory.SubFactory(UserFactory)
+
+
+class ExpenseClaimFactory(factory.django.DjangoModelFactory):
+    """A claim waiting for a decision, with one £12.50 parking line."""
+
+    class Meta:
+        model = "people_bank.ExpenseClaim"
+        skip_postgeneration_save = True
+
+    person = factory.LazyFunction(lambda: PatientPartnerFactory().person)
+    description = "Parking for the project group"
+    total = "12.50"
+    recorded_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def line(self, create, extracted, **kwargs):
+        if create:
+            self.lines.create(
+                kind="parking",
+                incurred_on=timezone.localdate() - datetime.timedelta(days=1),
+                amount="12.50",
+            )
+
+
+class ReceiptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people_bank.Receipt"
+
+    claim = factory.SubFactory(ExpenseClaimFactory)
+    token = factory.Sequence(lambda n: f"{n:032x}")
+    content_type = "application/pdf"
+    extension = "pdf"
+    file = factory.django.FileField(filename="receipt.pdf", data=b"%PDF-1.4 stand-in receipt")
+    size = 25
+    original_name = "receipt.pdf"
+
+
+class FinanceExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "people_bank.FinanceExport"
+
+    period = datetime.date(2025, 1, 1)
+    rows = 0
+    total = "0.00"
+    csv = "Payee reference,Name,Type,Date,Description,Payment method,Amount\r\nTotal,,,,0 payments,,0.00\r\n"

@@ -72,6 +72,7 @@ SOURCES: list[Source] = [
     Source("people_bank.selectors.people_bank_figures", adapters.people_bank_parts),
     Source("people_bank.selectors.representation", adapters.representation_parts, dated=False),
     Source("involvement_requests.selectors.requests_figures", adapters.requests_parts),
+    Source("people_bank.payments.selectors.payments_figures"),
 ]
 
 

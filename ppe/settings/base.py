@@ -247,7 +247,9 @@ RETENTION_DAYS = {
     "expired_sessions": 1,
     "form_submission_keys": 2,
     # People Bank (people_bank/retention.py)
-    "people_left": 6 * 365,  # anonymised six years after leaving (payments are finance records)
+    # Anonymised seven years after leaving: as long as the payment receipts, since a partner's
+    # payments are finance records HMRC may ask about.
+    "people_left": 7 * 366,
     "unconfirmed_sign_ups": 90,  # Hospital Improver sign-ups never confirmed
     "closed_applications": 365,  # what unsuccessful or withdrawn applicants wrote
     "conversation_notes": 6 * 365,  # what was said; the date and channel stay
@@ -286,3 +288,12 @@ CELERY_BEAT_SCHEDULE["requests-opportunities-digest"] = {
     "task": "involvement_requests.tasks.send_opportunities_digest",
     "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
 }
+
+# --- Payments (sessions, expenses, finance export) ----------------------------------------
+# Whether the member of staff who recorded an expense claim may approve it themselves.
+PAYMENTS_FORBID_SELF_APPROVAL = env_bool("PAYMENTS_FORBID_SELF_APPROVAL", True)
+# Largest receipt accepted, in bytes (PDF, JPEG or PNG).
+PAYMENTS_RECEIPT_MAX_BYTES = int(os.environ.get("PAYMENTS_RECEIPT_MAX_BYTES", 5 * 1024 * 1024))
+# Receipt files go after seven years (the tax year plus six, as HMRC asks of employers'
+# records); the ledger, claims and sessions stay, as finance history and Board totals.
+RETENTION_DAYS["payment_receipts"] = int(os.environ.get("RETENTION_PAYMENT_RECEIPTS_DAYS", 7 * 366))

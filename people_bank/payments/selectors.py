@@ -1,0 +1,349 @@
+"""Every read of sessions, payments and expenses that matters, in a fixed number of queries.
+
+Other apps use two of them: `payable_session_counts` (matching: who still has paid
+sessions left this month) and `payments_figures` (the Board report: totals, no names).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from people_bank.models import Person
+from people_bank.payments import rules
+from people_bank.payments.models import (
+    ExpenseClaim,
+    FinanceExport,
+    LedgerEntry,
+    MileageRate,
+    PaymentChoice,
+    PaymentMethod,
+    Session,
+    SessionalRate,
+)
+
+ZERO = Decimal("0.00")
+EXPORT_COLUMNS = ["Payee reference", "Name", "Type", "Date", "Description", "Payment method", "Amount"]
+
+
+def payee_reference(person_id: int) -> str:
+    return f"PPI-{person_id:06d}"
+
+
+# --- For other apps -------------------------------------------------------------------------
+
+
+def payable_session_counts(person_ids, year: int, month: int) -> dict[int, int]:
+    """Paid sessions each person has in that calendar month (people with none are 0)."""
+    start = datetime.date(year, month, 1)
+    counts = dict(
+        Session.objects.filter(
+            person_id__in=list(person_ids),
+            held_on__gte=start,
+            held_on__lt=rules.next_month(start),
+            amount__gt=0,
+            cancelled_at__isnull=True,
+        )
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+        .values_list("person_id", "n")
+    )
+    return {pk: counts.get(pk, 0) for pk in person_ids}
+
+
+def payments_figures(start: datetime.date, end: datetime.date) -> dict:
+    """Totals for the Board report, both dates inclusive. No names, no per-person rows."""
+    sessions = Session.objects.filter(
+        held_on__gte=start, held_on__lte=end, cancelled_at__isnull=True
+    ).aggregate(held=Count("id"), partners=Count("person", distinct=True))
+    money = LedgerEntry.objects.filter(occurred_on__gte=start, occurred_on__lte=end).aggregate(
+        sessions=Sum("amount", filter=Q(kind=LedgerEntry.Kind.SESSION)),
+        expenses=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)),
+    )
+    return {
+        "sessions_payments": {
+            "figures": [
+                {"key": "sessions_held", "label": "Sessions held", "value": sessions["held"]},
+                {
+                    "key": "partners_with_sessions",
+                    "label": "Patient Partners who attended sessions",
+                    "value": sessions["partners"],
+                },
+                {
+                    "key": "paid_to_partners",
+                    "label": "Paid to partners",
+                    "value": str(rules.money(money["sessions"] or ZERO)),
+                    "unit": "money",
+                    "headline": True,
+                },
+                {
+                    "key": "expenses_paid",
+                    "label": "Expenses repaid",
+                    "value": str(rules.money(money["expenses"] or ZERO)),
+                    "unit": "money",
+                },
+            ]
+        }
+    }
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def current_rates(day: datetime.date) -> dict:
+    return {
+        "sessional": SessionalRate.objects.filter(effective_from__lte=day)
+        .order_by("-effective_from")
+        .first(),
+        "mileage": MileageRate.objects.filter(effective_from__lte=day).order_by("-effective_from").first(),
+    }
+
+
+def partners_for_sessions(today: datetime.date):
+    """Patient Partners a session may be recorded for: those in post, and those whose tenure
+    ended in the last year (a late record). The service checks the session's own date."""
+    return (
+        Person.objects.filter(
+            erased_at__isnull=True,
+            patient_partner__started_on__lte=today,
+            patient_partner__tenure_ends_on__gte=today - datetime.timedelta(days=365),
+        )
+        .select_related("patient_partner")
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+@dataclass
+class PersonSummary:
+    tax_year: tuple[datetime.date, datetime.date]
+    tax_year_total: Decimal
+    month_paid_sessions: int
+    monthly_cap: int | None
+    method: str
+    method_label: str
+    choices: list = field(default_factory=list)
+
+
+def person_summary(person: Person, today: datetime.date | None = None) -> PersonSummary:
+    """What the person page's payments panel shows, in four queries."""
+    today = today or timezone.localdate()
+    start, end = rules.tax_year(today)
+    total = LedgerEntry.objects.filter(
+        person=person, taxable=True, occurred_on__gte=start, occurred_on__lte=end
+    ).aggregate(total=Sum("amount"))["total"]
+    month = rules.month_start(today)
+    paid = payable_session_counts([person.pk], month.year, month.month)[person.pk]
+    rate = current_rates(today)["sessional"]
+    choices = list(PaymentChoice.objects.filter(person=person).select_related("recorded_by")[:20])
+    current = next((c for c in choices if c.effective_from <= today), None)
+    method = current.method if current else PaymentMethod.PAID
+    return PersonSummary(
+        tax_year=(start, end),
+        tax_year_total=rules.money(total or ZERO),
+        month_paid_sessions=paid,
+        monthly_cap=rate.monthly_cap if rate else None,
+        method=method,
+        method_label=PaymentMethod(method).label,
+        choices=choices,
+    )
+
+
+def sessions_for_person(person: Person, limit: int = 50):
+    return Session.objects.filter(person=person).select_related("involvement_request")[:limit]
+
+
+def claims_for_person(person: Person, limit: int = 50):
+    return ExpenseClaim.objects.filter(person=person)[:limit]
+
+
+def session_for_page(pk: int) -> Session:
+    return Session.objects.select_related("person", "recorded_by", "cancelled_by", "involvement_request").get(
+        pk=pk
+    )
+
+
+def session_history(session: Session) -> list[LedgerEntry]:
+    return list(session.entries.order_by("created_at", "id").select_related("created_by"))
+
+
+def claims_for_list(status: str = ""):
+    claims = ExpenseClaim.objects.select_related("person", "recorded_by").order_by("-recorded_at", "-id")
+    if status:
+        claims = claims.filter(status=status)
+    return claims
+
+
+def claim_for_page(pk: int) -> ExpenseClaim:
+    return (
+        ExpenseClaim.objects.select_related("person", "recorded_by", "decided_by")
+        .prefetch_related("lines", "receipts")
+        .get(pk=pk)
+    )
+
+
+def claim_history(claim: ExpenseClaim) -> list[LedgerEntry]:
+    return list(claim.entries.order_by("created_at", "id").select_related("created_by"))
+
+
+def recent_sessions(limit: int = 20):
+    # Newest first by id: the primary key's index, where recorded_at has none.
+    return Session.objects.select_related("person").order_by("-id")[:limit]
+
+
+def payments_subject_access(person: Person) -> dict:
+    """A person's sessions, payment choices, claims and payments, for a subject access
+    request; nothing when there are none."""
+    sessions = [
+        {
+            "held_on": s.held_on.isoformat(),
+            "type": s.get_kind_display(),
+            "minutes": s.minutes,
+            "amount": str(s.amount),
+            "cancelled": s.is_cancelled,
+        }
+        for s in Session.objects.filter(person=person).order_by("held_on", "id")
+    ]
+    choices = [
+        {"from": c.effective_from.isoformat(), "choice": c.get_method_display(), "note": c.note}
+        for c in PaymentChoice.objects.filter(person=person).order_by("effective_from", "id")
+    ]
+    claims = [
+        {
+            "recorded_at": c.recorded_at.isoformat(),
+            "description": c.description,
+            "status": c.get_status_display(),
+            "total": str(c.total),
+            "lines": [
+                {
+                    "date": line.incurred_on.isoformat(),
+                    "type": line.get_kind_display(),
+                    "amount": str(line.amount),
+                }
+                for line in c.lines.all()
+            ],
+        }
+        for c in ExpenseClaim.objects.filter(person=person).prefetch_related("lines").order_by("recorded_at")
+    ]
+    payments = [
+        {"date": e.occurred_on.isoformat(), "description": e.description, "amount": str(e.amount)}
+        for e in LedgerEntry.objects.filter(person=person).order_by("occurred_on", "id")
+    ]
+    found = {
+        "sessions": sessions,
+        "payment_choices": choices,
+        "expense_claims": claims,
+        "payments": payments,
+    }
+    return {name: rows for name, rows in found.items() if rows}
+
+
+# --- Months and the finance export ----------------------------------------------------------
+
+
+def month_entries(period: datetime.date):
+    return (
+        LedgerEntry.objects.filter(period=rules.month_start(period))
+        .select_related("person", "reverses")
+        .order_by("person__last_name", "person__first_name", "person_id", "occurred_on", "id")
+    )
+
+
+def month_totals(period: datetime.date) -> dict:
+    totals = LedgerEntry.objects.filter(period=rules.month_start(period)).aggregate(
+        sessions=Sum("amount", filter=Q(kind=LedgerEntry.Kind.SESSION)),
+        expenses=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)),
+        rows=Count("id"),
+    )
+    sessions, expenses = rules.money(totals["sessions"] or ZERO), rules.money(totals["expenses"] or ZERO)
+    return {"sessions": sessions, "expenses": expenses, "total": sessions + expenses, "rows": totals["rows"]}
+
+
+def exports_list():
+    return FinanceExport.objects.select_related("exported_by").defer("csv")
+
+
+def export_csv(period: datetime.date) -> tuple[str, int, Decimal]:
+    """The month as finance imports it: one row per payment, then a totals row. Text cells
+    are neutralised so that no spreadsheet runs them as formulas."""
+    rows = (
+        LedgerEntry.objects.filter(period=rules.month_start(period))
+        .order_by("person__last_name", "person__first_name", "person_id", "occurred_on", "id")
+        .values_list(
+            "person_id",
+            "person__first_name",
+            "person__last_name",
+            "kind",
+            "occurred_on",
+            "description",
+            "method",
+            "amount",
+        )
+    )
+    kinds = dict(LedgerEntry.Kind.choices)
+    methods = dict(PaymentMethod.choices)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    count, total = 0, ZERO
+    for person_id, first, last, kind, day, description, method, amount in rows.iterator(chunk_size=5000):
+        writer.writerow(
+            [
+                payee_reference(person_id),
+                rules.neutralise_cell(f"{first} {last}".strip()),
+                kinds[kind],
+                day.isoformat(),
+                rules.neutralise_cell(description),
+                methods.get(method, method),
+                f"{amount:.2f}",
+            ]
+        )
+        count += 1
+        total += amount
+    writer.writerow(["Total", "", "", "", f"{count} payments", "", f"{total:.2f}"])
+    return out.getvalue(), count, total
+
+
+# --- Statements -----------------------------------------------------------------------------
+
+
+def statement(person: Person, start: datetime.date, end: datetime.date) -> dict:
+    """A partner's sessions, payments and expenses between two dates (inclusive), in four
+    queries however many rows there are."""
+    sessions = list(
+        Session.objects.filter(person=person, held_on__gte=start, held_on__lte=end)
+        .select_related("involvement_request")
+        .order_by("held_on", "id")
+    )
+    entries = list(
+        LedgerEntry.objects.filter(person=person, occurred_on__gte=start, occurred_on__lte=end).order_by(
+            "occurred_on", "id"
+        )
+    )
+    claims = list(
+        ExpenseClaim.objects.filter(person=person, lines__incurred_on__gte=start, lines__incurred_on__lte=end)
+        .distinct()
+        .prefetch_related("lines")
+        .order_by("recorded_at", "id")
+    )
+    session_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.SESSION), ZERO)
+    expense_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.EXPENSE), ZERO)
+    return {
+        "person": person,
+        "start": start,
+        "end": end,
+        "sessions": sessions,
+        "entries": entries,
+        "claims": claims,
+        "sessions_held": sum(1 for s in sessions if not s.is_cancelled),
+        "sessions_paid": sum(1 for s in sessions if s.payable),
+        "session_total": session_total,
+        "expense_total": expense_total,
+        "total": session_total + expense_total,
+        "taxable_total": sum((e.amount for e in entries if e.taxable), ZERO),
+    }

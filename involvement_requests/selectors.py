@@ -4,14 +4,42 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from involvement_requests import rules
-from involvement_requests.models import Assessment, InvolvementRequest, QualityPriority, Rung, Status
+from involvement_requests import matching, rules
+from involvement_requests.models import (
+    Allocation,
+    Assessment,
+    Invitation,
+    InvitationStatus,
+    InvolvementRequest,
+    OrganisationInvitation,
+    QualityPriority,
+    Rung,
+    Status,
+)
+from people_bank.models import EqualityMonitoring, Organisation, Person
+from people_bank.rules import add_months
+from people_bank.selectors import people_for_matching
 from ppe.access import can
 
 ColeadLink = InvolvementRequest.co_leads.through
@@ -287,3 +315,276 @@ def actions_for(request: InvolvementRequest, user) -> list[dict]:
             }
         )
     return actions
+
+
+# --- Matching, allocation and invitations -------------------------------------------
+
+# A request can have people matched, allocated and invited once accepted, until it ends.
+MATCHABLE_STATES = frozenset({Status.ACCEPTED, Status.PEOPLE_ALLOCATED, Status.ACTIVE})
+
+
+def paid_sessions_this_month(person_ids: Iterable[int], on_date: datetime.date) -> dict[int, int]:
+    """{person id: paid sessions in the calendar month of `on_date`} for the people given.
+
+    It will read the payments ledger (people_bank.payments.payable_session_counts(person_ids,
+    year, month)) once that lands; until then nobody has any, so it returns {}. The match
+    ranks down, with the reason shown, anyone already at the monthly cap."""
+    return {}
+
+
+def rung_for_matching(request: InvolvementRequest) -> Rung | None:
+    """The rung the request is worked on: planned at assessment, else the one proposed."""
+    return request.planned_rung or request.proposed_rung
+
+
+def _recent_since(months: int) -> datetime.datetime:
+
+    day = add_months(timezone.localdate(), -months)
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _count_for_person(model, since: datetime.datetime):
+
+    counted = (
+        model.objects.filter(person_id=OuterRef("pk"), created_at__gte=since)
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _hits(through, column: str, wanted_ids: frozenset[int]):
+    """How many of a person's services (or interests) are among those wanted, in SQL."""
+    if not wanted_ids:
+        return Value(0, output_field=IntegerField())
+    hits = (
+        through.objects.filter(person_id=OuterRef("pk"), **{f"{column}__in": wanted_ids})
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(hits, output_field=IntegerField()), 0)
+
+
+def group_person_ids(request: InvolvementRequest) -> set[int]:
+    """People already on the request: allocated, or invited and not declined."""
+    allocated = Allocation.objects.filter(request=request).values_list("person_id", flat=True)
+    invited = (
+        Invitation.objects.filter(request=request)
+        .exclude(status=InvitationStatus.DECLINED)
+        .values_list("person_id", flat=True)
+    )
+    return set(allocated.union(invited))
+
+
+def _equality_pairs(person_ids: Iterable[int]) -> dict[int, set[tuple[str, str]]]:
+    """{person id: {(characteristic, answer)}} for diversity scoring only: never shown.
+
+    Leaves out anyone who objects to monitoring use, and unanswered and "prefer not to
+    say" answers, which say nothing about who is in the group."""
+    names = EqualityMonitoring.CHARACTERISTICS
+    rows = EqualityMonitoring.objects.filter(
+        person_id__in=list(person_ids), objects_to_monitoring_use=False
+    ).values_list("person_id", *names)
+    pairs: dict[int, set[tuple[str, str]]] = {}
+    for person_id, *answers in rows:
+        pairs[person_id] = {
+            (name, answer)
+            for name, answer in zip(names, answers, strict=True)
+            if answer and answer != "prefer_not_to_say"
+        }
+    return pairs
+
+
+@dataclass
+class MatchRow:
+    person: object  # people_bank.models.Person
+    suggestion: object  # involvement_requests.matching.Suggestion
+
+
+def match_for_request(request: InvolvementRequest, wanted, *, limit: int | None = None, pool=None) -> list:
+    """The best `limit` people from the People Bank for this request, with their reasons.
+
+    The database narrows the bank to a pool of the likeliest people (eligible, with a
+    rough score from matching services, interests, availability and recent load, all
+    worked out in SQL); matching.rank then orders the pool exactly and words the reasons.
+    A fixed number of queries, however large the bank or the list."""
+
+    limit = limit or settings.REQUESTS_MATCH_LIMIT
+    pool = pool or max(settings.REQUESTS_MATCH_POOL, limit)
+    today = wanted.on
+    eligible = Q(hospital_improver__confirmed_at__isnull=False)
+    if wanted.partners_allowed:
+        eligible |= Q(patient_partner__started_on__lte=today, patient_partner__tenure_ends_on__gt=today)
+    since = _recent_since(wanted.recent_months)
+    fit = Value(0, output_field=IntegerField())
+    if wanted.online or wanted.face_to_face:
+        can = Q(online=True) if wanted.online else Q()
+        if wanted.face_to_face:
+            can = (can | Q(face_to_face=True)) if wanted.online else Q(face_to_face=True)
+        fit = Case(
+            When(can, then=Value(matching.FORMAT_POINTS)),
+            default=Value(matching.FORMAT_MISMATCH),
+            output_field=IntegerField(),
+        )
+    for day in sorted(wanted.days):
+        fit = fit + Case(
+            When(days__contains=day, then=Value(matching.DAY_POINTS)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    on_request = Allocation.objects.filter(request=request).values("person_id")
+    invited = Invitation.objects.filter(request=request).values("person_id")
+    people = (
+        people_for_matching()
+        .filter(eligible)
+        .exclude(pk__in=on_request)
+        .exclude(pk__in=invited)
+        .annotate(
+            service_hits=_hits(Person.services.through, "service_id", wanted.services),
+            interest_hits=_hits(Person.interests.through, "interest_id", wanted.interests),
+            recent_load=_count_for_person(Allocation, since) + _count_for_person(Invitation, since),
+            fit=fit,
+        )
+        .annotate(
+            rough=F("service_hits") * matching.SERVICE_POINTS
+            + F("interest_hits") * matching.INTEREST_POINTS
+            + F("fit")
+            - F("recent_load") * matching.LOAD_PENALTY
+        )
+        .order_by("-rough", "pk")[:pool]
+    )
+    people = list(people)
+    ids = [p.pk for p in people]
+    group = group_person_ids(request)
+    pairs = _equality_pairs([*ids, *group])
+    group_pairs = set().union(*(pairs.get(pk, set()) for pk in group)) if group else set()
+    paid = paid_sessions_this_month(ids, today)
+    candidates = []
+    for person in people:
+        partner = getattr(person, "patient_partner", None)
+        improver = getattr(person, "hospital_improver", None)
+        candidates.append(
+            matching.Candidate(
+                person_id=person.pk,
+                status=person.status,
+                can_be_invited=person.can_be_invited,
+                services={s.pk: s.name for s in person.services.all()},
+                interests={i.pk: i.name for i in person.interests.all()},
+                online=person.online,
+                face_to_face=person.face_to_face,
+                days=frozenset(person.day_list),
+                is_improver=improver is not None and improver.confirmed_at is not None,
+                partner_started_on=partner.started_on if partner else None,
+                partner_tenure_ends_on=partner.tenure_ends_on if partner else None,
+                recent_load=person.recent_load,
+                paid_sessions=paid.get(person.pk, 0),
+                diversity_gain=matching.diversity_gain(group_pairs, pairs.get(person.pk, set())),
+            )
+        )
+    by_id = {p.pk: p for p in people}
+    return [MatchRow(by_id[s.person_id], s) for s in matching.rank(wanted, candidates, limit=limit)]
+
+
+def wanted_for(request: InvolvementRequest, *, online=False, face_to_face=False, days=(), on=None):
+    """What the match looks for: the request's services and issues, its rung's rule on
+    Patient Partners, and the way of taking part the PPI team chose on the match page."""
+    services = {s.pk for s in request.services_wanted.all()}
+    if request.service_id:
+        services.add(request.service_id)
+    rung = rung_for_matching(request)
+    return matching.Wanted(
+        on=on or timezone.localdate(),
+        services=frozenset(services),
+        interests=frozenset(i.pk for i in request.interests_wanted.all()),
+        online=online,
+        face_to_face=face_to_face,
+        days=frozenset(days),
+        partners_allowed=bool(rung and rung.partners_allowed),
+        recent_months=settings.REQUESTS_MATCH_RECENT_MONTHS,
+    )
+
+
+def allocations_for(request: InvolvementRequest):
+
+    return Allocation.objects.filter(request=request).select_related("person", "allocated_by")
+
+
+def invitations_for(request: InvolvementRequest):
+
+    return Invitation.objects.filter(request=request).select_related("person", "invited_by")
+
+
+def organisation_invitations_for(request: InvolvementRequest):
+
+    return OrganisationInvitation.objects.filter(request=request).select_related(
+        "organisation", "contact", "invited_by"
+    )
+
+
+def response_counts(request: InvolvementRequest) -> dict[str, int]:
+    """Invited, accepted, declined and no reply, in one query."""
+    return Invitation.objects.filter(request=request).aggregate(
+        invited=Count("pk"),
+        accepted=Count("pk", filter=Q(status=InvitationStatus.ACCEPTED)),
+        declined=Count("pk", filter=Q(status=InvitationStatus.DECLINED)),
+        no_reply=Count("pk", filter=Q(status=InvitationStatus.INVITED)),
+    )
+
+
+def people_on_project(request: InvolvementRequest) -> list[dict]:
+    """What the project team sees of who is working with them: first name and role only.
+
+    Allocated Patient Partners and Hospital Improvers who accepted; never equality
+    answers, contact details or anyone who has been erased."""
+    rows = []
+    allocations = (
+        Allocation.objects.filter(request=request, person__erased_at__isnull=True)
+        .select_related("person")
+        .only("role", "starts_on", "ends_on", "person__first_name", "person__preferred_name")
+    )
+    for allocation in allocations:
+        person = allocation.person
+        rows.append(
+            {
+                "name": person.preferred_name or person.first_name,
+                "role": allocation.get_role_display(),
+                "starts_on": allocation.starts_on,
+                "ends_on": allocation.ends_on,
+            }
+        )
+    accepted = (
+        Invitation.objects.filter(
+            request=request, status=InvitationStatus.ACCEPTED, person__erased_at__isnull=True
+        )
+        .select_related("person")
+        .only("status", "person__first_name", "person__preferred_name")
+    )
+    for invitation in accepted:
+        person = invitation.person
+        rows.append({"name": person.preferred_name or person.first_name, "role": "Hospital Improver"})
+    return rows
+
+
+def organisations_to_invite(request: InvolvementRequest):
+    """Organisations not yet asked to circulate this request, with their contacts."""
+    return (
+        Organisation.objects.exclude(request_invitations__request=request)
+        .prefetch_related("contacts")
+        .order_by("name", "id")
+    )
+
+
+def allocatable_partners(on: datetime.date | None = None):
+    """Patient Partners who may be allocated today: active, willing, in tenure."""
+    on = on or timezone.localdate()
+    return Person.objects.filter(
+        status=Person.Status.ACTIVE,
+        can_be_invited=True,
+        erased_at__isnull=True,
+        patient_partner__started_on__lte=on,
+        patient_partner__tenure_ends_on__gt=on,
+    ).order_by("last_name", "first_name", "id")

@@ -371,10 +371,11 @@ def _hits(through, column: str, wanted_ids: frozenset[int]):
 
 def group_person_ids(request: InvolvementRequest) -> set[int]:
     """People already on the request: allocated, or invited and not declined."""
-    allocated = Allocation.objects.filter(request=request).values_list("person_id", flat=True)
+    allocated = Allocation.objects.filter(request=request).order_by().values_list("person_id", flat=True)
     invited = (
         Invitation.objects.filter(request=request)
         .exclude(status=InvitationStatus.DECLINED)
+        .order_by()
         .values_list("person_id", flat=True)
     )
     return set(allocated.union(invited))

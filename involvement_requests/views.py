@@ -109,6 +109,8 @@ def request_detail(request, pk: int):
             "actions": selectors.actions_for(instance, request.user),
             "may_edit": selectors.may_edit(instance, request.user),
             "note_form": forms.NoteForm(),
+            "people_on_project": selectors.people_on_project(instance),
+            "matchable_states": selectors.MATCHABLE_STATES,
         },
     )
 

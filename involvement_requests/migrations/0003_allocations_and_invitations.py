@@ -6,69 +6,218 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('involvement_requests', '0002_default_ladder_and_priorities'),
-        ('people_bank', '0003_trigram_search'),
+        ("involvement_requests", "0002_default_ladder_and_priorities"),
+        ("people_bank", "0003_trigram_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('project_group', 'Patient Partner on the project group'), ('steering_group', 'Patient Partner on the steering group'), ('co_design', 'Co-designer in workshops'), ('reviewer', 'Reviewer of materials'), ('evaluation', 'Partner in the evaluation')], max_length=20)),
-                ('starts_on', models.DateField(verbose_name='From')),
-                ('ends_on', models.DateField(verbose_name='To')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('allocated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='allocations', to='people_bank.person')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='allocations', to='involvement_requests.involvementrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("project_group", "Patient Partner on the project group"),
+                            ("steering_group", "Patient Partner on the steering group"),
+                            ("co_design", "Co-designer in workshops"),
+                            ("reviewer", "Reviewer of materials"),
+                            ("evaluation", "Partner in the evaluation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("starts_on", models.DateField(verbose_name="From")),
+                ("ends_on", models.DateField(verbose_name="To")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="allocations",
+                        to="people_bank.person",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="allocations",
+                        to="involvement_requests.involvementrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_on', 'id'],
-                'indexes': [models.Index(fields=['person', 'created_at'], name='allocation_person_recent_idx')],
-                'constraints': [models.UniqueConstraint(fields=('request', 'person'), name='allocation_once_per_request'), models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='allocation_dates_in_order'), models.CheckConstraint(condition=models.Q(('role__in', ['project_group', 'steering_group', 'co_design', 'reviewer', 'evaluation'])), name='allocation_role_known')],
+                "ordering": ["starts_on", "id"],
+                "indexes": [
+                    models.Index(fields=["person", "created_at"], name="allocation_person_recent_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("request", "person"), name="allocation_once_per_request"),
+                    models.CheckConstraint(
+                        condition=models.Q(("ends_on__gte", models.F("starts_on"))),
+                        name="allocation_dates_in_order",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "role__in",
+                                ["project_group", "steering_group", "co_design", "reviewer", "evaluation"],
+                            )
+                        ),
+                        name="allocation_role_known",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('invited', 'Invited'), ('accepted', 'Accepted'), ('declined', 'Declined')], default='invited', max_length=10)),
-                ('token_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_at', models.DateTimeField(blank=True, null=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='people_bank.person')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='involvement_requests.involvementrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("invited", "Invited"), ("accepted", "Accepted"), ("declined", "Declined")],
+                        default="invited",
+                        max_length=10,
+                    ),
+                ),
+                ("token_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_at", models.DateTimeField(blank=True, null=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="people_bank.person",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="involvement_requests.involvementrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['person', 'created_at'], name='invitation_person_recent_idx'), models.Index(condition=models.Q(('reminded_at__isnull', True), ('status', 'invited')), fields=['sent_at'], name='invitation_awaiting_reminder')],
-                'constraints': [models.UniqueConstraint(fields=('request', 'person'), name='invitation_once_per_request'), models.UniqueConstraint(condition=models.Q(('token_hash', ''), _negated=True), fields=('token_hash',), name='invitation_token_unique'), models.CheckConstraint(condition=models.Q(('status__in', ['invited', 'accepted', 'declined'])), name='invitation_status_known'), models.CheckConstraint(condition=models.Q(('status', 'invited'), ('responded_at__isnull', False), _connector='OR'), name='invitation_answer_has_time')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(fields=["person", "created_at"], name="invitation_person_recent_idx"),
+                    models.Index(
+                        condition=models.Q(("reminded_at__isnull", True), ("status", "invited")),
+                        fields=["sent_at"],
+                        name="invitation_awaiting_reminder",
+                    ),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("request", "person"), name="invitation_once_per_request"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("token_hash", ""), _negated=True),
+                        fields=("token_hash",),
+                        name="invitation_token_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["invited", "accepted", "declined"])),
+                        name="invitation_status_known",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status", "invited"), ("responded_at__isnull", False), _connector="OR"
+                        ),
+                        name="invitation_answer_has_time",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganisationInvitation',
+            name="OrganisationInvitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('contact', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people_bank.organisationcontact')),
-                ('invited_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='request_invitations', to='people_bank.organisation')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='organisation_invitations', to='involvement_requests.involvementrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people_bank.organisationcontact",
+                    ),
+                ),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="request_invitations",
+                        to="people_bank.organisation",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="organisation_invitations",
+                        to="involvement_requests.involvementrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'organisation'), name='organisation_invited_once')],
+                "ordering": ["created_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("request", "organisation"), name="organisation_invited_once"
+                    )
+                ],
             },
         ),
     ]

@@ -520,7 +520,7 @@ class OrganisationInviteForm(NHSFormMixin, forms.Form):
         },
     )
     message = forms.CharField(
-        label="A note to add to the email (optional)",
+        label="A note to add to the email",
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         max_length=2000,

@@ -392,7 +392,7 @@ def request_allocate(request, pk: int):
     initial = {"starts_on": instance.involvement_from or instance.start_date, "ends_on": instance.end_date}
     if request.GET.get("person", "").isdigit():
         initial["person"] = int(request.GET["person"])
-    form = forms.AllocationForm(request.POST or None, initial=initial)
+    form = forms.AllocationForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -465,7 +465,7 @@ def request_invite_organisations(request, pk: int):
     back = _open_for_people_or_back(request, instance)
     if back is not None:
         return back
-    form = forms.OrganisationInviteForm(request.POST or None, request=instance)
+    form = forms.OrganisationInviteForm(request.POST if request.method == "POST" else None, request=instance)
     status = 200
     if request.method == "POST":
         if form.is_valid():

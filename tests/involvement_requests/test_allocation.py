@@ -25,6 +25,12 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+def allocate(request, person, by, *, role="project_group", ends_on=TODAY):
+    return services.allocation_create(
+        request=request, person=person, role=role, starts_on=TODAY, ends_on=ends_on, by=by
+    )
+
+
 def allocate_url(request) -> str:
     return reverse("involvement_requests:allocate", args=[request.pk])
 
@@ -66,22 +72,8 @@ def test_allocating_a_partner_moves_an_accepted_request_to_people_allocated(
 
 
 def test_a_second_partner_leaves_the_status_as_it_is(ppi_user, accepted):
-    services.allocation_create(
-        request=accepted,
-        person=partner_in_tenure(),
-        role="project_group",
-        starts_on=TODAY,
-        ends_on=TODAY,
-        by=ppi_user,
-    )
-    services.allocation_create(
-        request=accepted,
-        person=partner_in_tenure(),
-        role="reviewer",
-        starts_on=TODAY,
-        ends_on=TODAY,
-        by=ppi_user,
-    )
+    allocate(accepted, partner_in_tenure(), ppi_user)
+    allocate(accepted, partner_in_tenure(), ppi_user, role="reviewer")
     accepted.refresh_from_db()
     assert accepted.status == Status.PEOPLE_ALLOCATED
     assert accepted.status_changes.filter(to_status=Status.PEOPLE_ALLOCATED).count() == 1
@@ -107,14 +99,7 @@ def test_allocation_is_refused_when_the_tenure_has_ended(ppi_client, ppi_user, a
         started_on=TODAY - datetime.timedelta(days=3 * 365 + 10), review_outcome="unsatisfactory"
     )
     with pytest.raises(services.RequestError, match="tenure as a Patient Partner ended on"):
-        services.allocation_create(
-            request=accepted,
-            person=ended.person,
-            role="project_group",
-            starts_on=TODAY,
-            ends_on=TODAY,
-            by=ppi_user,
-        )
+        allocate(accepted, ended.person, ppi_user)
     # The form does not even offer them.
     page = _refused(ppi_client, accepted, form_data(ended.person))
     assert "Select a Patient Partner who is active, in tenure and agreed to be invited" in page
@@ -123,14 +108,7 @@ def test_allocation_is_refused_when_the_tenure_has_ended(ppi_client, ppi_user, a
 def test_allocation_past_the_end_of_tenure_is_refused(ppi_user, accepted):
     partner = PatientPartnerFactory()
     with pytest.raises(services.RequestError, match="must end before"):
-        services.allocation_create(
-            request=accepted,
-            person=partner.person,
-            role="project_group",
-            starts_on=TODAY,
-            ends_on=partner.tenure_ends_on,
-            by=ppi_user,
-        )
+        allocate(accepted, partner.person, ppi_user, ends_on=partner.tenure_ends_on)
 
 
 def test_dates_out_of_order_are_refused(ppi_client, accepted):
@@ -166,9 +144,7 @@ def test_a_tampered_person_or_role_is_refused(ppi_client, accepted):
 
 def test_the_same_partner_cannot_be_allocated_twice(ppi_client, ppi_user, accepted):
     partner = partner_in_tenure(first_name="Bea", last_name="Jones")
-    services.allocation_create(
-        request=accepted, person=partner, role="project_group", starts_on=TODAY, ends_on=TODAY, by=ppi_user
-    )
+    allocate(accepted, partner, ppi_user)
     page = _refused(ppi_client, accepted, form_data(partner))
     assert "Bea Jones is already allocated to this request." in page
 
@@ -181,40 +157,19 @@ def test_withdrawn_consent_and_paused_partners_are_refused_by_the_service(ppi_us
     people_services.person_change_status(person=paused, to=Person.Status.PAUSED, by=ppi_user)
     for person, why in ((withdrew, "has not agreed to be invited"), (paused, "is paused")):
         with pytest.raises(services.RequestError, match=why):
-            services.allocation_create(
-                request=accepted,
-                person=person,
-                role="project_group",
-                starts_on=TODAY,
-                ends_on=TODAY,
-                by=ppi_user,
-            )
+            allocate(accepted, person, ppi_user)
     assert not Allocation.objects.exists()
 
 
 def test_a_request_not_yet_accepted_takes_no_allocations(ppi_client, ppi_user, in_assessment):
     with pytest.raises(services.RequestError, match="cannot have people allocated or invited"):
-        services.allocation_create(
-            request=in_assessment,
-            person=partner_in_tenure(),
-            role="project_group",
-            starts_on=TODAY,
-            ends_on=TODAY,
-            by=ppi_user,
-        )
+        allocate(in_assessment, partner_in_tenure(), ppi_user)
     assert ppi_client.get(allocate_url(in_assessment)).status_code == 302
 
 
 def test_a_qi_lead_cannot_allocate_even_on_their_own_request(qi_user, qi_client, accepted):
     with pytest.raises(services.NotAllowed):
-        services.allocation_create(
-            request=accepted,
-            person=partner_in_tenure(),
-            role="project_group",
-            starts_on=TODAY,
-            ends_on=TODAY,
-            by=qi_user,
-        )
+        allocate(accepted, partner_in_tenure(), qi_user)
     assert qi_client.post(allocate_url(accepted), form_data(partner_in_tenure())).status_code == 403
     assert not Allocation.objects.exists()
 

@@ -13,7 +13,7 @@ themselves never come back out, and no reason names a characteristic.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass, field
 
 PAID_SESSIONS_CAP = 6  # a Patient Partner is paid for at most six sessions a calendar month
@@ -110,6 +110,33 @@ def _names(matched: Mapping[int, str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def base_points(
+    wanted: Wanted,
+    *,
+    services: int,
+    interests: int,
+    online: bool,
+    face_to_face: bool,
+    days: Container[str],
+    recent_load: int,
+) -> int:
+    """The points for what the request wants and how busy someone has been, from counts
+    only: cheap enough to run over the whole bank, so the database's pool is cut by the
+    same weights the full score uses. `services` and `interests` count the matches."""
+    points = SERVICE_POINTS * min(services, COUNTED_MATCHES) + INTEREST_POINTS * min(
+        interests, COUNTED_MATCHES
+    )
+    if wanted.online or wanted.face_to_face:
+        fits = (wanted.online and online) or (wanted.face_to_face and face_to_face)
+        points += FORMAT_POINTS if fits else FORMAT_MISMATCH
+    points += DAY_POINTS * sum(1 for day in wanted.days if day in days)
+    if recent_load == 0:
+        points += NOT_RECENTLY_INVOLVED
+    else:
+        points -= LOAD_PENALTY * recent_load
+    return points
+
+
 def score(wanted: Wanted, candidate: Candidate) -> Suggestion | None:
     """The candidate's suggestion for this request, or None when they must not appear:
     not active, no consent to be invited, or neither a Hospital Improver nor a Patient
@@ -121,7 +148,17 @@ def score(wanted: Wanted, candidate: Candidate) -> Suggestion | None:
     if not (as_partner or as_improver):
         return None
 
-    points = 0
+    services = {k: v for k, v in candidate.services.items() if k in wanted.services}
+    interests = {k: v for k, v in candidate.interests.items() if k in wanted.interests}
+    points = base_points(
+        wanted,
+        services=len(services),
+        interests=len(interests),
+        online=candidate.online,
+        face_to_face=candidate.face_to_face,
+        days=candidate.days,
+        recent_load=candidate.recent_load,
+    )
     reasons: list[str] = []
     cautions: list[str] = []
 
@@ -130,14 +167,9 @@ def score(wanted: Wanted, candidate: Candidate) -> Suggestion | None:
     if as_improver:
         reasons.append("Hospital Improver")
     reasons.append("Has agreed to be invited")
-
-    services = {k: v for k, v in candidate.services.items() if k in wanted.services}
     if services:
-        points += SERVICE_POINTS * min(len(services), COUNTED_MATCHES)
         reasons.append(f"Experience of {_names(services)}")
-    interests = {k: v for k, v in candidate.interests.items() if k in wanted.interests}
     if interests:
-        points += INTEREST_POINTS * min(len(interests), COUNTED_MATCHES)
         reasons.append(f"Cares about {_names(interests).lower()}")
 
     formats = [
@@ -148,15 +180,12 @@ def score(wanted: Wanted, candidate: Candidate) -> Suggestion | None:
     if asked:
         can = [label for has, label in asked if has]
         if can:
-            points += FORMAT_POINTS
             reasons.append(f"Can take part {' or '.join(can)}")
         else:
-            points += FORMAT_MISMATCH
             cautions.append(f"Cannot take part {' or '.join(label for _has, label in asked)}")
     if wanted.days:
         free = [d for d in DAY_LABELS if d in wanted.days and d in candidate.days]
         if free:
-            points += DAY_POINTS * len(free)
             reasons.append("Free on " + ", ".join(DAY_LABELS[d] for d in free))
         else:
             cautions.append("Not usually free on the days wanted")
@@ -175,10 +204,8 @@ def score(wanted: Wanted, candidate: Candidate) -> Suggestion | None:
 
     months = wanted.recent_months
     if candidate.recent_load == 0:
-        points += NOT_RECENTLY_INVOLVED
         reasons.append(f"Not asked to take part in the last {months} months")
     else:
-        points -= LOAD_PENALTY * candidate.recent_load
         times = "once" if candidate.recent_load == 1 else f"{candidate.recent_load} times"
         cautions.append(f"Asked to take part {times} in the last {months} months")
 

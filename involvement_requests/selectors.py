@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import heapq
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import (
     Avg,
-    Case,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -37,7 +33,7 @@ from involvement_requests.models import (
     Rung,
     Status,
 )
-from people_bank.models import EqualityMonitoring, Organisation, Person
+from people_bank.models import EqualityMonitoring, HospitalImprover, Organisation, PatientPartner, Person
 from people_bank.rules import add_months
 from people_bank.selectors import people_for_matching
 from ppe.access import can
@@ -343,30 +339,10 @@ def _recent_since(months: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _count_for_person(model, since: datetime.datetime):
-
-    counted = (
-        model.objects.filter(person_id=OuterRef("pk"), created_at__gte=since)
-        .order_by()
-        .values("person_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _hits(through, column: str, wanted_ids: frozenset[int]):
-    """How many of a person's services (or interests) are among those wanted, in SQL."""
-    if not wanted_ids:
-        return Value(0, output_field=IntegerField())
-    hits = (
-        through.objects.filter(person_id=OuterRef("pk"), **{f"{column}__in": wanted_ids})
-        .order_by()
-        .values("person_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(hits, output_field=IntegerField()), 0)
+def _counts_by_person(queryset) -> dict[int, int]:
+    """{person id: rows} for the rows of `queryset`, counted in the database."""
+    rows = queryset.order_by().values("person_id").annotate(n=Count("pk")).values_list("person_id", "n")
+    return dict(rows)
 
 
 def group_person_ids(request: InvolvementRequest) -> set[int]:
@@ -406,88 +382,142 @@ class MatchRow:
     suggestion: object  # involvement_requests.matching.Suggestion
 
 
-def match_for_request(request: InvolvementRequest, wanted, *, limit: int | None = None, pool=None) -> list:
+def _eligible(request: InvolvementRequest, wanted: matching.Wanted) -> QuerySet[Person]:
+    """Everyone who may be suggested: willing to be invited, active, a confirmed Hospital
+    Improver or (where the rung allows) a Patient Partner in tenure, and not already
+    allocated to or invited on this request."""
+    today = wanted.on
+    # Subqueries rather than joins: PostgreSQL checks each person against two small
+    # hashed sets instead of hash-joining the whole bank.
+    role = Q(pk__in=HospitalImprover.objects.filter(confirmed_at__isnull=False).values("person_id"))
+    if wanted.partners_allowed:
+        partners = PatientPartner.objects.filter(started_on__lte=today, tenure_ends_on__gt=today)
+        role |= Q(pk__in=partners.values("person_id"))
+    return (
+        people_for_matching()
+        .filter(role)
+        .exclude(pk__in=Allocation.objects.filter(request=request).values("person_id"))
+        .exclude(pk__in=Invitation.objects.filter(request=request).values("person_id"))
+    )
+
+
+def _pool(
+    request: InvolvementRequest, wanted: matching.Wanted, size: int
+) -> tuple[list[int], dict[int, int]]:
+    """The ids of the `size` likeliest people, and everyone's recent load.
+
+    Four narrow queries (who is eligible, with availability; how many wanted services and
+    issues each has; recent allocations and invitations), then matching.base_points over
+    plain numbers: no per-person subqueries, so it stays fast over the whole bank."""
+    rows = (
+        _eligible(request, wanted).prefetch_related(None).values_list("pk", "online", "face_to_face", "days")
+    )
+    services = (
+        _counts_by_person(Person.services.through.objects.filter(service_id__in=wanted.services))
+        if wanted.services
+        else {}
+    )
+    interests = (
+        _counts_by_person(Person.interests.through.objects.filter(interest_id__in=wanted.interests))
+        if wanted.interests
+        else {}
+    )
+    since = _recent_since(wanted.recent_months)
+    load = Counter(_counts_by_person(Allocation.objects.filter(created_at__gte=since)))
+    load.update(_counts_by_person(Invitation.objects.filter(created_at__gte=since)))
+    # Most people share a handful of combinations of these counts: work each out once.
+    memo: dict[tuple, int] = {}
+    scored = []
+    for pk, online, face_to_face, days in rows:
+        key = (services.get(pk, 0), interests.get(pk, 0), online, face_to_face, days, load.get(pk, 0))
+        points = memo.get(key)
+        if points is None:
+            points = memo[key] = matching.base_points(
+                wanted,
+                services=key[0],
+                interests=key[1],
+                online=online,
+                face_to_face=face_to_face,
+                days=days,
+                recent_load=key[5],
+            )
+        scored.append((points, -pk))
+    return [-negative for _points, negative in heapq.nlargest(size, scored)], load
+
+
+def match_for_request(
+    request: InvolvementRequest, wanted: matching.Wanted, *, limit: int | None = None, pool: int | None = None
+) -> list[MatchRow]:
     """The best `limit` people from the People Bank for this request, with their reasons.
 
-    The database narrows the bank to a pool of the likeliest people (eligible, with a
-    rough score from matching services, interests, availability and recent load, all
-    worked out in SQL); matching.rank then orders the pool exactly and words the reasons.
-    A fixed number of queries, however large the bank or the list."""
-
+    The bank is first cut to a pool of the likeliest people by the same weights the
+    score uses (see _pool); matching.rank then scores the pool in full (paid sessions
+    this month, the group's diversity) and words the reasons. A fixed number of queries,
+    however large the bank or the list."""
     limit = limit or settings.REQUESTS_MATCH_LIMIT
     pool = pool or max(settings.REQUESTS_MATCH_POOL, limit)
-    today = wanted.on
-    eligible = Q(hospital_improver__confirmed_at__isnull=False)
-    if wanted.partners_allowed:
-        eligible |= Q(patient_partner__started_on__lte=today, patient_partner__tenure_ends_on__gt=today)
-    since = _recent_since(wanted.recent_months)
-    fit = Value(0, output_field=IntegerField())
-    if wanted.online or wanted.face_to_face:
-        can = Q(online=True) if wanted.online else Q()
-        if wanted.face_to_face:
-            can = (can | Q(face_to_face=True)) if wanted.online else Q(face_to_face=True)
-        fit = Case(
-            When(can, then=Value(matching.FORMAT_POINTS)),
-            default=Value(matching.FORMAT_MISMATCH),
-            output_field=IntegerField(),
+    ids, load = _pool(request, wanted, pool)
+    rows = (
+        Person.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "status",
+            "can_be_invited",
+            "online",
+            "face_to_face",
+            "days",
+            "hospital_improver__confirmed_at",
+            "patient_partner__started_on",
+            "patient_partner__tenure_ends_on",
         )
-    for day in sorted(wanted.days):
-        fit = fit + Case(
-            When(days__contains=day, then=Value(matching.DAY_POINTS)),
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-    on_request = Allocation.objects.filter(request=request).values("person_id")
-    invited = Invitation.objects.filter(request=request).values("person_id")
-    people = (
-        people_for_matching()
-        .filter(eligible)
-        .exclude(pk__in=on_request)
-        .exclude(pk__in=invited)
-        .annotate(
-            service_hits=_hits(Person.services.through, "service_id", wanted.services),
-            interest_hits=_hits(Person.interests.through, "interest_id", wanted.interests),
-            recent_load=_count_for_person(Allocation, since) + _count_for_person(Invitation, since),
-            fit=fit,
-        )
-        .annotate(
-            rough=F("service_hits") * matching.SERVICE_POINTS
-            + F("interest_hits") * matching.INTEREST_POINTS
-            + F("fit")
-            - F("recent_load") * matching.LOAD_PENALTY
-        )
-        .order_by("-rough", "pk")[:pool]
     )
-    people = list(people)
-    ids = [p.pk for p in people]
+    services = _matched_names(Person.services.through, "service", ids, wanted.services)
+    interests = _matched_names(Person.interests.through, "interest", ids, wanted.interests)
     group = group_person_ids(request)
     pairs = _equality_pairs([*ids, *group])
     group_pairs = set().union(*(pairs.get(pk, set()) for pk in group)) if group else set()
-    paid = paid_sessions_this_month(ids, today)
+    paid = paid_sessions_this_month(ids, wanted.on)
     candidates = []
-    for person in people:
-        partner = getattr(person, "patient_partner", None)
-        improver = getattr(person, "hospital_improver", None)
+    for pk, status, invitable, online, face_to_face, days, confirmed_at, started_on, ends_on in rows:
         candidates.append(
             matching.Candidate(
-                person_id=person.pk,
-                status=person.status,
-                can_be_invited=person.can_be_invited,
-                services={s.pk: s.name for s in person.services.all()},
-                interests={i.pk: i.name for i in person.interests.all()},
-                online=person.online,
-                face_to_face=person.face_to_face,
-                days=frozenset(person.day_list),
-                is_improver=improver is not None and improver.confirmed_at is not None,
-                partner_started_on=partner.started_on if partner else None,
-                partner_tenure_ends_on=partner.tenure_ends_on if partner else None,
-                recent_load=person.recent_load,
-                paid_sessions=paid.get(person.pk, 0),
-                diversity_gain=matching.diversity_gain(group_pairs, pairs.get(person.pk, set())),
+                person_id=pk,
+                status=status,
+                can_be_invited=invitable,
+                services=services.get(pk, {}),
+                interests=interests.get(pk, {}),
+                online=online,
+                face_to_face=face_to_face,
+                days=frozenset(d for d in days.split(",") if d),
+                is_improver=confirmed_at is not None,
+                partner_started_on=started_on,
+                partner_tenure_ends_on=ends_on,
+                recent_load=load.get(pk, 0),
+                paid_sessions=paid.get(pk, 0),
+                diversity_gain=matching.diversity_gain(group_pairs, pairs.get(pk, set())),
             )
         )
+    suggestions = matching.rank(wanted, candidates, limit=limit)
+    # Only what the page shows of each person: their name, for the link to their record.
+    people = Person.objects.filter(pk__in=[s.person_id for s in suggestions]).only(
+        "id", "first_name", "last_name", "preferred_name", "erased_at"
+    )
     by_id = {p.pk: p for p in people}
-    return [MatchRow(by_id[s.person_id], s) for s in matching.rank(wanted, candidates, limit=limit)]
+    return [MatchRow(by_id[s.person_id], s) for s in suggestions]
+
+
+def _matched_names(through, kind: str, person_ids: list[int], wanted_ids: frozenset[int]) -> dict[int, dict]:
+    """{person id: {service (or interest) id: name}} for the wanted ones each person has."""
+    if not wanted_ids:
+        return {}
+    found: dict[int, dict] = {}
+    rows = through.objects.filter(person_id__in=person_ids, **{f"{kind}_id__in": wanted_ids}).values_list(
+        "person_id", f"{kind}_id", f"{kind}__name"
+    )
+    for person_id, thing_id, name in rows:
+        found.setdefault(person_id, {})[thing_id] = name
+    return found
 
 
 def wanted_for(request: InvolvementRequest, *, online=False, face_to_face=False, days=(), on=None):

@@ -410,7 +410,10 @@ def _pool(
     issues each has; recent allocations and invitations), then matching.base_points over
     plain numbers: no per-person subqueries, so it stays fast over the whole bank."""
     rows = (
-        _eligible(request, wanted).prefetch_related(None).values_list("pk", "online", "face_to_face", "days")
+        _eligible(request, wanted)
+        .prefetch_related(None)
+        .order_by()
+        .values_list("pk", "online", "face_to_face", "days")
     )
     services = (
         _counts_by_person(Person.services.through.objects.filter(service_id__in=wanted.services))

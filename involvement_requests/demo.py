@@ -32,7 +32,7 @@ from involvement_requests.models import (
     Timing,
 )
 from involvement_requests.services import assessment_score
-from people_bank.models import Organisation, Service
+from people_bank.models import Interest, Organisation, Service
 from people_bank.selectors import improvers_confirmed, people_for_matching
 from ppe.access import Role
 
@@ -290,7 +290,10 @@ def _seed_people_on_requests(rng, requests, ppi_team, now, log) -> None:
                         created_at=decided + datetime.timedelta(days=1),
                     )
                 )
+        on_request = {a.person_id for a in allocations[-2:] if a.request is request}
         for person_id in rng.sample(improvers, min(len(improvers), rng.randint(1, 6))):
+            if person_id in on_request:
+                continue
             sent = min(now, decided + datetime.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 8)))
             answer = rng.choices(
                 [InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.INVITED],
@@ -327,7 +330,23 @@ def _seed_people_on_requests(rng, requests, ppi_team, now, log) -> None:
                     sent_at=decided + datetime.timedelta(days=2),
                 )
             )
+    # What the matched requests ask for, so the match page has reasons to give.
+    wanted_services = InvolvementRequest.services_wanted.through
+    wanted_interests = InvolvementRequest.interests_wanted.through
+    service_ids = list(Service.objects.values_list("pk", flat=True))
+    interest_ids = list(Interest.objects.values_list("pk", flat=True))
+    asks_services, asks_interests = [], []
+    for request in requests:
+        if request.status in WITH_PEOPLE:
+            for service_id in rng.sample(service_ids, min(len(service_ids), rng.randint(0, 2))):
+                asks_services.append(wanted_services(involvementrequest_id=request.pk, service_id=service_id))
+            for interest_id in rng.sample(interest_ids, min(len(interest_ids), rng.randint(1, 2))):
+                asks_interests.append(
+                    wanted_interests(involvementrequest_id=request.pk, interest_id=interest_id)
+                )
     with transaction.atomic():
+        wanted_services.objects.bulk_create(asks_services, batch_size=5000, ignore_conflicts=True)
+        wanted_interests.objects.bulk_create(asks_interests, batch_size=5000, ignore_conflicts=True)
         Allocation.objects.bulk_create(allocations, batch_size=5000, ignore_conflicts=True)
         Invitation.objects.bulk_create(invitations, batch_size=5000, ignore_conflicts=True)
         OrganisationInvitation.objects.bulk_create(asked, batch_size=5000, ignore_conflicts=True)

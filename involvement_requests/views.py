@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from involvement_requests import forms, selectors, services
@@ -514,6 +515,7 @@ def _link_refused(request, refused):
 
 
 @public
+@never_cache
 def invitation_respond(request, token: str):
     """The personal link from the email: see the opportunity, then say yes or no. A GET
     changes nothing (mail scanners open links); only the button's POST answers."""

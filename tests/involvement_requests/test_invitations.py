@@ -340,3 +340,14 @@ def test_one_link_answers_one_invitation_only(accepted):
     Client().post(respond_url(my_token), {"answer": "accept"})
     theirs.refresh_from_db()
     assert theirs.status == "invited"
+
+
+def test_the_reminder_task_is_on_the_beat_schedule(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert send_invitation_reminders.name in tasks
+
+
+def test_the_personal_page_is_not_kept_by_browsers_or_proxies(accepted):
+    _invitation, token = invitation_with_link(request=accepted)
+    response = Client().get(respond_url(token))
+    assert "no-store" in response["Cache-Control"]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ppe.settings.local")
-os.environ.setdefault("DEBUG", "true")
+# DEBUG off: as in production, Django does not keep a log of every query it runs.
+os.environ.setdefault("DEBUG", "false")
 
 import django  # noqa: E402
 
@@ -61,7 +62,9 @@ def main() -> None:
         call_command("migrate", verbosity=0)
     if args.seed and not Person.objects.exists():
         started = time.perf_counter()
-        call_command("seed_demo", people=100_000, requests=20_000, conversations=20_000, verbosity=0)
+        call_command(
+            "seed_demo", people=100_000, requests=20_000, conversations=20_000, force=True, verbosity=0
+        )
         print(f"seeded in {time.perf_counter() - started:.1f} s")
 
     people = Person.objects.count()

@@ -1,8 +1,11 @@
 from django.contrib import admin
 
 from involvement_requests.models import (
+    Allocation,
     Assessment,
+    Invitation,
     InvolvementRequest,
+    OrganisationInvitation,
     QualityPriority,
     RequestStatusChange,
     Rung,
@@ -41,3 +44,24 @@ class InvolvementRequestAdmin(admin.ModelAdmin):
 class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["request", "total", "recommendation", "override", "assessor"]
     raw_id_fields = ["request"]
+
+
+@admin.register(Allocation)
+class AllocationAdmin(admin.ModelAdmin):
+    list_display = ["request", "person", "role", "starts_on", "ends_on", "allocated_by"]
+    raw_id_fields = ["request", "person"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    # Answers come through the emailed link, never through the admin.
+    list_display = ["request", "person", "status", "sent_at", "reminded_at", "responded_at"]
+    list_filter = ["status"]
+    raw_id_fields = ["request", "person"]
+    readonly_fields = ["status", "token_hash", "sent_at", "expires_at", "reminded_at", "responded_at"]
+
+
+@admin.register(OrganisationInvitation)
+class OrganisationInvitationAdmin(admin.ModelAdmin):
+    list_display = ["request", "organisation", "email", "sent_at"]
+    raw_id_fields = ["request", "organisation", "contact"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import transaction
@@ -14,10 +15,15 @@ from django.utils import timezone
 
 from involvement_requests import rules
 from involvement_requests.models import (
+    Allocation,
+    AllocationRole,
     Assessment,
     Characteristic,
     EqualityAnswer,
+    Invitation,
+    InvitationStatus,
     InvolvementRequest,
+    OrganisationInvitation,
     QualityPriority,
     RequestStatusChange,
     Rung,
@@ -26,7 +32,8 @@ from involvement_requests.models import (
     Timing,
 )
 from involvement_requests.services import assessment_score
-from people_bank.models import Service
+from people_bank.models import Interest, Organisation, Service
+from people_bank.selectors import improvers_confirmed, people_for_matching
 from ppe.access import Role
 
 S = Status
@@ -230,3 +237,120 @@ def seed(*, rng, sizes, log) -> None:
         Assessment.objects.bulk_create(assessments, batch_size=2000)
         link.objects.bulk_create(co_leads, batch_size=5000, ignore_conflicts=True)
     log(f"  requests: {total} in every state, {len(changes)} status changes, {len(assessments)} assessments")
+    _seed_people_on_requests(rng, requests, ppi_team, now, log)
+
+
+# Requests that have people on them: allocated Patient Partners where the rung allows,
+# and Hospital Improvers invited (accepted requests have invitations only: allocating
+# someone would have moved them on).
+WITH_PEOPLE = {S.ACCEPTED, S.PEOPLE_ALLOCATED, S.ACTIVE, S.EVALUATION, S.CLOSED}
+
+
+def _seed_people_on_requests(rng, requests, ppi_team, now, log) -> None:
+    willing = people_for_matching().order_by()
+    improvers = list(
+        willing.filter(pk__in=improvers_confirmed().values("person_id")).values_list("pk", flat=True)[:20_000]
+    )
+    today = now.date()
+    partners = list(
+        willing.filter(patient_partner__started_on__lte=today, patient_partner__tenure_ends_on__gt=today)
+        .values_list("pk", "patient_partner__tenure_ends_on")
+        .order_by("pk")
+    )
+    organisations = list(
+        Organisation.objects.filter(contacts__email__gt="")
+        .values_list("pk", "contacts__pk", "contacts__email")
+        .order_by("pk")[:500]
+    )
+    if not (improvers or partners):
+        return
+    allocations, invitations, asked = [], [], []
+    roles = AllocationRole.values
+    expiry = datetime.timedelta(days=settings.REQUESTS_INVITATION_EXPIRY_DAYS)
+    for request in requests:
+        if request.status not in WITH_PEOPLE:
+            continue
+        decided = request.decided_at or now - datetime.timedelta(days=30)
+        allocated = request.status != S.ACCEPTED
+        rung = request.planned_rung or request.proposed_rung
+        if allocated and partners and rung is not None and rung.partners_allowed:
+            for person_id, tenure_ends in rng.sample(partners, min(len(partners), rng.randint(1, 2))):
+                starts = min(decided.date() + datetime.timedelta(days=rng.randint(0, 14)), tenure_ends)
+                ends = min(starts + datetime.timedelta(days=rng.randint(60, 240)), tenure_ends)
+                if ends >= tenure_ends or starts >= ends:
+                    continue
+                allocations.append(
+                    Allocation(
+                        request=request,
+                        person_id=person_id,
+                        role=rng.choice(roles),
+                        starts_on=starts,
+                        ends_on=ends,
+                        allocated_by=rng.choice(ppi_team),
+                        created_at=decided + datetime.timedelta(days=1),
+                    )
+                )
+        on_request = {a.person_id for a in allocations[-2:] if a.request is request}
+        for person_id in rng.sample(improvers, min(len(improvers), rng.randint(1, 6))):
+            if person_id in on_request:
+                continue
+            sent = min(now, decided + datetime.timedelta(days=rng.randint(1, 10), hours=rng.randint(0, 8)))
+            answer = rng.choices(
+                [InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.INVITED],
+                [5, 2, 3] if allocated else [2, 1, 4],
+            )[0]
+            answered = answer != InvitationStatus.INVITED
+            invitations.append(
+                Invitation(
+                    request=request,
+                    person_id=person_id,
+                    status=answer,
+                    # Demo links: the hash of a token nobody holds, so none of them works.
+                    token_hash=f"{rng.getrandbits(256):064x}",
+                    invited_by=rng.choice(ppi_team),
+                    created_at=sent,
+                    sent_at=sent,
+                    expires_at=sent + expiry,
+                    reminded_at=sent + datetime.timedelta(days=7)
+                    if not answered and rng.random() < 0.5
+                    else None,
+                    responded_at=sent + datetime.timedelta(days=rng.randint(0, 6)) if answered else None,
+                )
+            )
+        if organisations and rng.random() < 0.3:
+            org_id, contact_id, email = rng.choice(organisations)
+            asked.append(
+                OrganisationInvitation(
+                    request=request,
+                    organisation_id=org_id,
+                    contact_id=contact_id,
+                    email=email,
+                    invited_by=rng.choice(ppi_team),
+                    created_at=decided + datetime.timedelta(days=2),
+                    sent_at=decided + datetime.timedelta(days=2),
+                )
+            )
+    # What the matched requests ask for, so the match page has reasons to give.
+    wanted_services = InvolvementRequest.services_wanted.through
+    wanted_interests = InvolvementRequest.interests_wanted.through
+    service_ids = list(Service.objects.values_list("pk", flat=True))
+    interest_ids = list(Interest.objects.values_list("pk", flat=True))
+    asks_services, asks_interests = [], []
+    for request in requests:
+        if request.status in WITH_PEOPLE:
+            for service_id in rng.sample(service_ids, min(len(service_ids), rng.randint(0, 2))):
+                asks_services.append(wanted_services(involvementrequest_id=request.pk, service_id=service_id))
+            for interest_id in rng.sample(interest_ids, min(len(interest_ids), rng.randint(1, 2))):
+                asks_interests.append(
+                    wanted_interests(involvementrequest_id=request.pk, interest_id=interest_id)
+                )
+    with transaction.atomic():
+        wanted_services.objects.bulk_create(asks_services, batch_size=5000, ignore_conflicts=True)
+        wanted_interests.objects.bulk_create(asks_interests, batch_size=5000, ignore_conflicts=True)
+        Allocation.objects.bulk_create(allocations, batch_size=5000, ignore_conflicts=True)
+        Invitation.objects.bulk_create(invitations, batch_size=5000, ignore_conflicts=True)
+        OrganisationInvitation.objects.bulk_create(asked, batch_size=5000, ignore_conflicts=True)
+    log(
+        f"  people on requests: {len(allocations)} Patient Partner allocations, "
+        f"{len(invitations)} invitations, {len(asked)} organisations asked"
+    )

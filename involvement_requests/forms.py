@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator
 
 from involvement_requests import rules, selectors
 from involvement_requests.models import (
+    AllocationRole,
     Assessment,
     Characteristic,
     InvolvementRequest,
@@ -16,9 +17,9 @@ from involvement_requests.models import (
     Recommendation,
     Rung,
 )
-from people_bank.models import ClinicalManagementGroup, Interest, Service
+from people_bank.models import ClinicalManagementGroup, Day, Interest, Organisation, Service
 from ppe.access import Role, can
-from ppe.form_pack import NHSFormMixin, nhs_formfield_callback
+from ppe.form_pack import NHSDateField, NHSFormMixin, nhs_formfield_callback
 
 RUNG_FIELD_TEMPLATE = "involvement_requests/fields/rung_radios.html"
 SAVE_DRAFT = "save_draft"
@@ -423,3 +424,108 @@ class InterestForm(UniqueNameMixin, NHSFormMixin, forms.ModelForm):
         model = Interest
         fields = ["name", "is_active"]
         labels = {"name": "Issue people care about", "is_active": "In use"}
+
+
+# --- Matching, allocation and invitations -------------------------------------------
+
+
+class MatchFilterForm(NHSFormMixin, forms.Form):
+    """How the people matched should take part: read from the match page's address."""
+
+    submit_label = "Update the list"
+    taking_part = forms.ChoiceField(
+        label="How will people take part?",
+        choices=[("either", "Either way"), ("online", "Online"), ("face_to_face", "Face to face")],
+        widget=forms.RadioSelect,
+        required=False,
+        initial="either",
+    )
+    days = forms.MultipleChoiceField(
+        label="Which days?",
+        choices=Day.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave empty if any day will do.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+
+    def choices(self) -> dict:
+        """What the match should look for; anything unreadable counts as no preference."""
+        data = self.cleaned_data if self.is_valid() else {}
+        taking_part = data.get("taking_part") or "either"
+        return {
+            "online": taking_part == "online",
+            "face_to_face": taking_part == "face_to_face",
+            "days": data.get("days") or [],
+        }
+
+
+class PartnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, person):
+        return person.display_name
+
+
+class AllocationForm(NHSFormMixin, forms.Form):
+    submit_label = "Allocate Patient Partner"
+    person = PartnerChoiceField(
+        label="Patient Partner",
+        queryset=selectors.allocatable_partners(),
+        empty_label="Choose a Patient Partner",
+        error_messages={
+            "required": "Select the Patient Partner to allocate",
+            "invalid_choice": "Select a Patient Partner who is active, in tenure and agreed to be invited",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=AllocationRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the role", "invalid_choice": "Select one of the roles"},
+    )
+    starts_on = NHSDateField(label="From")
+    ends_on = NHSDateField(label="To")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Re-read at each form, so today's tenure decides who is listed.
+        self.fields["person"].queryset = selectors.allocatable_partners()
+
+    def clean(self):
+        data = super().clean()
+        if rules.dates_out_of_order(data.get("starts_on"), data.get("ends_on")):
+            self.add_error("ends_on", "The end date must be the same as or after the start date")
+        return data
+
+
+class OrganisationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, organisation):
+        contact = next((c for c in organisation.contacts.all() if c.email), None)
+        return f"{organisation.name} ({contact.name if contact else 'no contact email'})"
+
+
+class OrganisationInviteForm(NHSFormMixin, forms.Form):
+    submit_label = "Send the emails"
+    organisations = OrganisationChoiceField(
+        label="Which organisations should we ask?",
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Select at least one organisation",
+            "invalid_choice": "Select organisations from the list",
+            "invalid_pk_value": "Select organisations from the list",
+        },
+    )
+    message = forms.CharField(
+        label="A note to add to the email",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = selectors.organisations_to_invite(request)

@@ -323,3 +323,139 @@ class Assessment(models.Model):
 
     def get_final_recommendation_display(self) -> str:
         return Recommendation(self.final_recommendation).label
+
+
+# --- Matching, allocation and invitations ------------------------------------------
+
+
+class AllocationRole(models.TextChoices):
+    PROJECT_GROUP = "project_group", "Patient Partner on the project group"
+    STEERING_GROUP = "steering_group", "Patient Partner on the steering group"
+    CO_DESIGN = "co_design", "Co-designer in workshops"
+    REVIEWER = "reviewer", "Reviewer of materials"
+    EVALUATION = "evaluation", "Partner in the evaluation"
+
+
+class Allocation(models.Model):
+    """A Patient Partner allocated by the PPI team to a request, in a role, for a time."""
+
+    Role = AllocationRole
+
+    request = models.ForeignKey(InvolvementRequest, on_delete=models.CASCADE, related_name="allocations")
+    person = models.ForeignKey("people_bank.Person", on_delete=models.PROTECT, related_name="allocations")
+    role = models.CharField(max_length=20, choices=AllocationRole.choices)
+    starts_on = models.DateField("From")
+    ends_on = models.DateField("To")
+    allocated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="allocation_once_per_request"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="allocation_dates_in_order"
+            ),
+            models.CheckConstraint(condition=Q(role__in=AllocationRole.values), name="allocation_role_known"),
+        ]
+        indexes = [models.Index(fields=["person", "created_at"], name="allocation_person_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} on {self.request_id}"
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """A Hospital Improver invited by email to take part in a request's work.
+
+    The emailed link carries a random token; only its SHA-256 hash is kept, so the table
+    alone cannot be used to answer for anyone. A reminder issues a fresh token (the older
+    link then stops working). The link works once and expires."""
+
+    Status = InvitationStatus
+
+    request = models.ForeignKey(InvolvementRequest, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey("people_bank.Person", on_delete=models.CASCADE, related_name="invitations")
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.INVITED
+    )
+    token_hash = models.CharField(max_length=64, blank=True, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="invitation_once_per_request"),
+            models.UniqueConstraint(
+                fields=["token_hash"], condition=~Q(token_hash=""), name="invitation_token_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=InvitationStatus.values), name="invitation_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(status=InvitationStatus.INVITED) | Q(responded_at__isnull=False),
+                name="invitation_answer_has_time",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "created_at"], name="invitation_person_recent_idx"),
+            models.Index(
+                fields=["sent_at"],
+                name="invitation_awaiting_reminder",
+                condition=Q(status="invited", reminded_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation {self.pk} to request {self.request_id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def response_label(self) -> str:
+        """How the team sees it: invited (being sent), accepted, declined or no reply."""
+        if self.status != InvitationStatus.INVITED:
+            return self.get_status_display()
+        if self.sent_at is None:
+            return "Being sent"
+        return "No reply, link expired" if self.is_expired else "No reply yet"
+
+
+class OrganisationInvitation(models.Model):
+    """An organisation asked to circulate the opportunity to the people it reaches."""
+
+    request = models.ForeignKey(
+        InvolvementRequest, on_delete=models.CASCADE, related_name="organisation_invitations"
+    )
+    organisation = models.ForeignKey(
+        "people_bank.Organisation", on_delete=models.CASCADE, related_name="request_invitations"
+    )
+    contact = models.ForeignKey(
+        "people_bank.OrganisationContact", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    email = models.EmailField()
+    message = models.TextField(blank=True)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "organisation"], name="organisation_invited_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} asked to circulate request {self.request_id}"

@@ -3,15 +3,39 @@
 from __future__ import annotations
 
 import datetime
+import heapq
+from collections import Counter
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from involvement_requests import rules
-from involvement_requests.models import Assessment, InvolvementRequest, QualityPriority, Rung, Status
+from involvement_requests import matching, rules
+from involvement_requests.models import (
+    Allocation,
+    Assessment,
+    Invitation,
+    InvitationStatus,
+    InvolvementRequest,
+    OrganisationInvitation,
+    QualityPriority,
+    Rung,
+    Status,
+)
+from people_bank.models import EqualityMonitoring, HospitalImprover, Organisation, PatientPartner, Person
+from people_bank.rules import add_months
+from people_bank.selectors import people_for_matching
 from ppe.access import can
 
 ColeadLink = InvolvementRequest.co_leads.through
@@ -287,3 +311,314 @@ def actions_for(request: InvolvementRequest, user) -> list[dict]:
             }
         )
     return actions
+
+
+# --- Matching, allocation and invitations -------------------------------------------
+
+# A request can have people matched, allocated and invited once accepted, until it ends.
+MATCHABLE_STATES = frozenset({Status.ACCEPTED, Status.PEOPLE_ALLOCATED, Status.ACTIVE})
+
+
+def paid_sessions_this_month(person_ids: Iterable[int], on_date: datetime.date) -> dict[int, int]:
+    """{person id: paid sessions in the calendar month of `on_date`} for the people given,
+    read from the payments ledger. The match ranks down, with the reason shown, anyone
+    already at the monthly cap."""
+    from people_bank.payments.selectors import payable_session_counts
+
+    return payable_session_counts(list(person_ids), on_date.year, on_date.month)
+
+
+def rung_for_matching(request: InvolvementRequest) -> Rung | None:
+    """The rung the request is worked on: planned at assessment, else the one proposed."""
+    return request.planned_rung or request.proposed_rung
+
+
+def _recent_since(months: int) -> datetime.datetime:
+
+    day = add_months(timezone.localdate(), -months)
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
+def _counts_by_person(queryset) -> dict[int, int]:
+    """{person id: rows} for the rows of `queryset`, counted in the database."""
+    rows = queryset.order_by().values("person_id").annotate(n=Count("pk")).values_list("person_id", "n")
+    return dict(rows)
+
+
+def group_person_ids(request: InvolvementRequest) -> set[int]:
+    """People already on the request: allocated, or invited and not declined."""
+    allocated = Allocation.objects.filter(request=request).order_by().values_list("person_id", flat=True)
+    invited = (
+        Invitation.objects.filter(request=request)
+        .exclude(status=InvitationStatus.DECLINED)
+        .order_by()
+        .values_list("person_id", flat=True)
+    )
+    return set(allocated.union(invited))
+
+
+def _equality_pairs(person_ids: Iterable[int]) -> dict[int, set[tuple[str, str]]]:
+    """{person id: {(characteristic, answer)}} for diversity scoring only: never shown.
+
+    Leaves out anyone who objects to monitoring use, and unanswered and "prefer not to
+    say" answers, which say nothing about who is in the group."""
+    names = EqualityMonitoring.CHARACTERISTICS
+    rows = EqualityMonitoring.objects.filter(
+        person_id__in=list(person_ids), objects_to_monitoring_use=False
+    ).values_list("person_id", *names)
+    pairs: dict[int, set[tuple[str, str]]] = {}
+    for person_id, *answers in rows:
+        pairs[person_id] = {
+            (name, answer)
+            for name, answer in zip(names, answers, strict=True)
+            if answer and answer != "prefer_not_to_say"
+        }
+    return pairs
+
+
+@dataclass
+class MatchRow:
+    person: object  # people_bank.models.Person
+    suggestion: object  # involvement_requests.matching.Suggestion
+
+
+def _eligible(request: InvolvementRequest, wanted: matching.Wanted) -> QuerySet[Person]:
+    """Everyone who may be suggested: willing to be invited, active, a confirmed Hospital
+    Improver or (where the rung allows) a Patient Partner in tenure, and not already
+    allocated to or invited on this request."""
+    today = wanted.on
+    # Subqueries rather than joins: PostgreSQL checks each person against two small
+    # hashed sets instead of hash-joining the whole bank.
+    role = Q(pk__in=HospitalImprover.objects.filter(confirmed_at__isnull=False).values("person_id"))
+    if wanted.partners_allowed:
+        partners = PatientPartner.objects.filter(started_on__lte=today, tenure_ends_on__gt=today)
+        role |= Q(pk__in=partners.values("person_id"))
+    return (
+        people_for_matching()
+        .filter(role)
+        .exclude(pk__in=Allocation.objects.filter(request=request).values("person_id"))
+        .exclude(pk__in=Invitation.objects.filter(request=request).values("person_id"))
+    )
+
+
+def _pool(
+    request: InvolvementRequest, wanted: matching.Wanted, size: int
+) -> tuple[list[int], dict[int, int]]:
+    """The ids of the `size` likeliest people, and everyone's recent load.
+
+    Four narrow queries (who is eligible, with availability; how many wanted services and
+    issues each has; recent allocations and invitations), then matching.base_points over
+    plain numbers: no per-person subqueries, so it stays fast over the whole bank."""
+    rows = (
+        _eligible(request, wanted)
+        .prefetch_related(None)
+        .order_by()
+        .values_list("pk", "online", "face_to_face", "days")
+    )
+    services = (
+        _counts_by_person(Person.services.through.objects.filter(service_id__in=wanted.services))
+        if wanted.services
+        else {}
+    )
+    interests = (
+        _counts_by_person(Person.interests.through.objects.filter(interest_id__in=wanted.interests))
+        if wanted.interests
+        else {}
+    )
+    since = _recent_since(wanted.recent_months)
+    load = Counter(_counts_by_person(Allocation.objects.filter(created_at__gte=since)))
+    load.update(_counts_by_person(Invitation.objects.filter(created_at__gte=since)))
+    # Most people share a handful of combinations of these counts: work each out once.
+    memo: dict[tuple, int] = {}
+    scored = []
+    for pk, online, face_to_face, days in rows:
+        key = (services.get(pk, 0), interests.get(pk, 0), online, face_to_face, days, load.get(pk, 0))
+        points = memo.get(key)
+        if points is None:
+            points = memo[key] = matching.base_points(
+                wanted,
+                services=key[0],
+                interests=key[1],
+                online=online,
+                face_to_face=face_to_face,
+                days=days,
+                recent_load=key[5],
+            )
+        scored.append((points, -pk))
+    return [-negative for _points, negative in heapq.nlargest(size, scored)], load
+
+
+def match_for_request(
+    request: InvolvementRequest, wanted: matching.Wanted, *, limit: int | None = None, pool: int | None = None
+) -> list[MatchRow]:
+    """The best `limit` people from the People Bank for this request, with their reasons.
+
+    The bank is first cut to a pool of the likeliest people by the same weights the
+    score uses (see _pool); matching.rank then scores the pool in full (paid sessions
+    this month, the group's diversity) and words the reasons. A fixed number of queries,
+    however large the bank or the list."""
+    limit = limit or settings.REQUESTS_MATCH_LIMIT
+    pool = pool or max(settings.REQUESTS_MATCH_POOL, limit)
+    ids, load = _pool(request, wanted, pool)
+    rows = (
+        Person.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "status",
+            "can_be_invited",
+            "online",
+            "face_to_face",
+            "days",
+            "hospital_improver__confirmed_at",
+            "patient_partner__started_on",
+            "patient_partner__tenure_ends_on",
+        )
+    )
+    services = _matched_names(Person.services.through, "service", ids, wanted.services)
+    interests = _matched_names(Person.interests.through, "interest", ids, wanted.interests)
+    group = group_person_ids(request)
+    pairs = _equality_pairs([*ids, *group])
+    group_pairs = set().union(*(pairs.get(pk, set()) for pk in group)) if group else set()
+    paid = paid_sessions_this_month(ids, wanted.on)
+    candidates = []
+    for pk, status, invitable, online, face_to_face, days, confirmed_at, started_on, ends_on in rows:
+        candidates.append(
+            matching.Candidate(
+                person_id=pk,
+                status=status,
+                can_be_invited=invitable,
+                services=services.get(pk, {}),
+                interests=interests.get(pk, {}),
+                online=online,
+                face_to_face=face_to_face,
+                days=frozenset(d for d in days.split(",") if d),
+                is_improver=confirmed_at is not None,
+                partner_started_on=started_on,
+                partner_tenure_ends_on=ends_on,
+                recent_load=load.get(pk, 0),
+                paid_sessions=paid.get(pk, 0),
+                diversity_gain=matching.diversity_gain(group_pairs, pairs.get(pk, set())),
+            )
+        )
+    suggestions = matching.rank(wanted, candidates, limit=limit)
+    # Only what the page shows of each person: their name, for the link to their record.
+    people = Person.objects.filter(pk__in=[s.person_id for s in suggestions]).only(
+        "id", "first_name", "last_name", "preferred_name", "erased_at"
+    )
+    by_id = {p.pk: p for p in people}
+    return [MatchRow(by_id[s.person_id], s) for s in suggestions]
+
+
+def _matched_names(through, kind: str, person_ids: list[int], wanted_ids: frozenset[int]) -> dict[int, dict]:
+    """{person id: {service (or interest) id: name}} for the wanted ones each person has."""
+    if not wanted_ids:
+        return {}
+    found: dict[int, dict] = {}
+    rows = through.objects.filter(person_id__in=person_ids, **{f"{kind}_id__in": wanted_ids}).values_list(
+        "person_id", f"{kind}_id", f"{kind}__name"
+    )
+    for person_id, thing_id, name in rows:
+        found.setdefault(person_id, {})[thing_id] = name
+    return found
+
+
+def wanted_for(request: InvolvementRequest, *, online=False, face_to_face=False, days=(), on=None):
+    """What the match looks for: the request's services and issues, its rung's rule on
+    Patient Partners, and the way of taking part the PPI team chose on the match page."""
+    services = {s.pk for s in request.services_wanted.all()}
+    if request.service_id:
+        services.add(request.service_id)
+    rung = rung_for_matching(request)
+    return matching.Wanted(
+        on=on or timezone.localdate(),
+        services=frozenset(services),
+        interests=frozenset(i.pk for i in request.interests_wanted.all()),
+        online=online,
+        face_to_face=face_to_face,
+        days=frozenset(days),
+        partners_allowed=bool(rung and rung.partners_allowed),
+        recent_months=settings.REQUESTS_MATCH_RECENT_MONTHS,
+    )
+
+
+def allocations_for(request: InvolvementRequest):
+
+    return Allocation.objects.filter(request=request).select_related("person", "allocated_by")
+
+
+def invitations_for(request: InvolvementRequest):
+
+    return Invitation.objects.filter(request=request).select_related("person", "invited_by")
+
+
+def organisation_invitations_for(request: InvolvementRequest):
+
+    return OrganisationInvitation.objects.filter(request=request).select_related(
+        "organisation", "contact", "invited_by"
+    )
+
+
+def response_counts(request: InvolvementRequest) -> dict[str, int]:
+    """Invited, accepted, declined and no reply, in one query."""
+    return Invitation.objects.filter(request=request).aggregate(
+        invited=Count("pk"),
+        accepted=Count("pk", filter=Q(status=InvitationStatus.ACCEPTED)),
+        declined=Count("pk", filter=Q(status=InvitationStatus.DECLINED)),
+        no_reply=Count("pk", filter=Q(status=InvitationStatus.INVITED)),
+    )
+
+
+def people_on_project(request: InvolvementRequest) -> list[dict]:
+    """What the project team sees of who is working with them: first name and role only.
+
+    Allocated Patient Partners and Hospital Improvers who accepted; never equality
+    answers, contact details or anyone who has been erased."""
+    rows = []
+    allocations = (
+        Allocation.objects.filter(request=request, person__erased_at__isnull=True)
+        .select_related("person")
+        .only("role", "starts_on", "ends_on", "person__first_name", "person__preferred_name")
+    )
+    for allocation in allocations:
+        person = allocation.person
+        rows.append(
+            {
+                "name": person.preferred_name or person.first_name,
+                "role": allocation.get_role_display(),
+                "starts_on": allocation.starts_on,
+                "ends_on": allocation.ends_on,
+            }
+        )
+    accepted = (
+        Invitation.objects.filter(
+            request=request, status=InvitationStatus.ACCEPTED, person__erased_at__isnull=True
+        )
+        .select_related("person")
+        .only("status", "person__first_name", "person__preferred_name")
+    )
+    for invitation in accepted:
+        person = invitation.person
+        rows.append({"name": person.preferred_name or person.first_name, "role": "Hospital Improver"})
+    return rows
+
+
+def organisations_to_invite(request: InvolvementRequest):
+    """Organisations not yet asked to circulate this request, with their contacts."""
+    return (
+        Organisation.objects.exclude(request_invitations__request=request)
+        .prefetch_related("contacts")
+        .order_by("name", "id")
+    )
+
+
+def allocatable_partners(on: datetime.date | None = None):
+    """Patient Partners who may be allocated today: active, willing, in tenure."""
+    on = on or timezone.localdate()
+    return Person.objects.filter(
+        status=Person.Status.ACTIVE,
+        can_be_invited=True,
+        erased_at__isnull=True,
+        patient_partner__started_on__lte=on,
+        patient_partner__tenure_ends_on__gt=on,
+    ).order_by("last_name", "first_name", "id")

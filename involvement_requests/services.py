@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from involvement_requests import rules, selectors
-from involvement_requests.models import Assessment, InvolvementRequest, RequestStatusChange, Rung, Status
+from involvement_requests import matching, rules, selectors
+from involvement_requests.models import (
+    Allocation,
+    AllocationRole,
+    Assessment,
+    Invitation,
+    InvitationStatus,
+    InvolvementRequest,
+    OrganisationInvitation,
+    RequestStatusChange,
+    Rung,
+    Status,
+)
+from people_bank import services as people_services
+from people_bank.models import Conversation, Organisation, Person
+from ppe import audit
 from ppe.access import can
 from ppe.queue import enqueue_on_commit
 
@@ -390,4 +408,384 @@ def bulletin_digest_send(*, recipients: Iterable[str] | None = None) -> int:
     # One message each, so no recipient sees another's address.
     for address in addresses:
         sent += send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
+    return sent
+
+
+# --- Allocation and invitations -----------------------------------------------------
+
+
+def _open_for_people(request: InvolvementRequest, by) -> InvolvementRequest:
+    """The request, locked, if the PPI team may allocate and invite people on it now."""
+    if not can(by, "requests.assess"):
+        raise NotAllowed("Only the PPI team allocates and invites people.")
+    current = (
+        InvolvementRequest.objects.select_for_update(of=("self",))
+        .select_related("planned_rung", "proposed_rung")
+        .get(pk=request.pk)
+    )
+    if current.status not in selectors.MATCHABLE_STATES:
+        raise RequestError(
+            f"A request that is {current.get_status_display().lower()} cannot have people "
+            "allocated or invited: that happens once it is accepted, until it moves to evaluation."
+        )
+    return current
+
+
+@transaction.atomic
+def allocation_create(
+    *,
+    request: InvolvementRequest,
+    person: Person,
+    role: str,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+    by,
+) -> Allocation:
+    """Allocate a Patient Partner to a request. The first allocation on an accepted
+    request moves it to "people allocated"."""
+    current = _open_for_people(request, by)
+    rung = selectors.rung_for_matching(current)
+    if rung is None or not rung.partners_allowed:
+        where = rung.name if rung else "a request with no rung"
+        raise RequestError(
+            f"Patient Partners are not allocated on {where}: invite Hospital Improvers instead."
+        )
+    if role not in AllocationRole.values:
+        raise RequestError("Select the role the Patient Partner will have.")
+    if starts_on is None or ends_on is None:
+        raise RequestError("Enter the dates the allocation runs from and to.")
+    if ends_on < starts_on:
+        raise RequestError("The allocation's end date must be the same as or after its start date.")
+    person = Person.objects.select_related("patient_partner").get(pk=person.pk)
+    name = person.display_name
+    partner = getattr(person, "patient_partner", None)
+    if person.erased_at or person.status != Person.Status.ACTIVE:
+        raise RequestError(f"{name} is {person.get_status_display().lower()}, so cannot be allocated.")
+    if not person.can_be_invited:
+        raise RequestError(f"{name} has not agreed to be invited to take part.")
+    if partner is None:
+        raise RequestError(f"{name} is not a Patient Partner: invite them as a Hospital Improver instead.")
+    if partner.tenure_ends_on <= starts_on:
+        raise RequestError(
+            f"{name}'s tenure as a Patient Partner ended on {matching.uk_date(partner.tenure_ends_on)}."
+        )
+    if partner.started_on > starts_on:
+        raise RequestError(
+            f"{name}'s tenure as a Patient Partner starts on {matching.uk_date(partner.started_on)}."
+        )
+    if ends_on >= partner.tenure_ends_on:
+        raise RequestError(
+            f"The allocation must end before {name}'s tenure ends on "
+            f"{matching.uk_date(partner.tenure_ends_on)}."
+        )
+    if Allocation.objects.filter(request=current, person=person).exists():
+        raise RequestError(f"{name} is already allocated to this request.")
+    try:
+        with transaction.atomic():
+            allocation = Allocation.objects.create(
+                request=current,
+                person=person,
+                role=role,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                allocated_by=by,
+            )
+    except IntegrityError:
+        raise RequestError(f"{name} is already allocated to this request.") from None
+    if current.status == Status.ACCEPTED:
+        _move(current, to=Status.PEOPLE_ALLOCATED, by=by, note=f"{AllocationRole(role).label} allocated.")
+    request.status = current.status
+    audit.record(None, "create", allocation, detail="allocation", user=by)
+    return allocation
+
+
+def _may_be_invited(person: Person) -> str | None:
+    """Why this person cannot be invited as a Hospital Improver, or None."""
+    improver = getattr(person, "hospital_improver", None)
+    if person.erased_at or person.status != Person.Status.ACTIVE:
+        return f"{person.display_name} is {person.get_status_display().lower()}"
+    if not person.can_be_invited:
+        return f"{person.display_name} has not agreed to be invited"
+    if improver is None or improver.confirmed_at is None:
+        return f"{person.display_name} is not a confirmed Hospital Improver"
+    if not person.email:
+        return f"{person.display_name} has no email address"
+    return None
+
+
+@transaction.atomic
+def invitations_create(*, request: InvolvementRequest, person_ids: Iterable[int], by) -> list[Invitation]:
+    """Invite Hospital Improvers by email, all or none: any one who cannot be invited
+    refuses the lot, with every reason named, so nothing is half-sent."""
+    current = _open_for_people(request, by)
+    ids = sorted({int(pk) for pk in person_ids})
+    if not ids:
+        raise RequestError("Select at least one Hospital Improver to invite.")
+    people = {p.pk: p for p in Person.objects.filter(pk__in=ids).select_related("hospital_improver")}
+    already = set(
+        Invitation.objects.filter(request=current, person_id__in=ids).values_list("person_id", flat=True)
+    )
+    problems = []
+    for pk in ids:
+        person = people.get(pk)
+        if person is None:
+            problems.append("someone selected is not in the People Bank")
+        elif pk in already:
+            problems.append(f"{person.display_name} has already been invited")
+        else:
+            why = _may_be_invited(person)
+            if why:
+                problems.append(why)
+    if problems:
+        raise RequestError("Nobody was invited: " + "; ".join(dict.fromkeys(problems)) + ".")
+    from involvement_requests.tasks import send_invitation
+
+    invitations = []
+    try:
+        with transaction.atomic():
+            for pk in ids:
+                invitations.append(Invitation.objects.create(request=current, person_id=pk, invited_by=by))
+    except IntegrityError:
+        raise RequestError(
+            "Someone else invited some of these people first. Check the list and try again."
+        ) from None
+    for invitation in invitations:
+        enqueue_on_commit(send_invitation, invitation.pk)
+    return invitations
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue_token(invitation_id: int, claim: Q, stamp: dict) -> str | None:
+    """A fresh random token for the invitation, its hash stored and the link's expiry
+    reset, if the row still matches `claim`. The token itself is never stored."""
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    claimed = Invitation.objects.filter(claim, pk=invitation_id).update(
+        token_hash=token_hash(token),
+        expires_at=now + datetime.timedelta(days=settings.REQUESTS_INVITATION_EXPIRY_DAYS),
+        **{name: now for name in stamp},
+    )
+    return token if claimed else None
+
+
+def invitation_link(token: str) -> str:
+    return settings.SITE_URL + reverse("involvement_requests:invitation_respond", args=[token])
+
+
+def _email_invitation(invitation_id: int, token: str, *, reminder: bool) -> int:
+    invitation = Invitation.objects.select_related("person", "request").get(pk=invitation_id)
+    person, request = invitation.person, invitation.request
+    if not person.email:
+        return 0
+    context = {
+        "person": person,
+        "name": person.preferred_name or person.first_name,
+        "request": request,
+        "about": request.public_summary or request.summary,
+        "url": invitation_link(token),
+        "expires_on": matching.uk_date(timezone.localtime(invitation.expires_at).date()),
+        "reminder": reminder,
+        "trust_name": settings.TRUST_NAME,
+        "team_email": settings.PPI_TEAM_EMAIL,
+    }
+    subject = ("Reminder: " if reminder else "") + f"An invitation to help improve: {request.title}"
+    body = render_to_string("involvement_requests/email/invitation.txt", context)
+    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [person.email])
+
+
+def invitation_send(*, invitation_id: int) -> int:
+    """Email the invitation with its personal link. Safe to run twice: only the run that
+    claims the unsent row sends it."""
+    token = _issue_token(invitation_id, Q(sent_at__isnull=True), {"sent_at"})
+    if token is None:
+        return 0
+    return _email_invitation(invitation_id, token, reminder=False)
+
+
+def invitation_remind(*, invitation_id: int, asked_at: datetime.datetime) -> int:
+    """Email a reminder with a fresh link (the older link stops working). Sent once per
+    time it was asked for: a repeat run of the same ask finds it already reminded."""
+    unanswered = Q(
+        status=InvitationStatus.INVITED, sent_at__isnull=False, request__status__in=selectors.MATCHABLE_STATES
+    )
+    not_yet = Q(reminded_at__isnull=True) | Q(reminded_at__lt=asked_at)
+    token = _issue_token(invitation_id, unanswered & not_yet, {"reminded_at"})
+    if token is None:
+        return 0
+    return _email_invitation(invitation_id, token, reminder=True)
+
+
+def invitation_ask_reminder(*, invitation: Invitation, by) -> None:
+    """The PPI team's "send reminder" button."""
+    if not can(by, "requests.assess"):
+        raise NotAllowed("Only the PPI team sends reminders.")
+    if invitation.status != InvitationStatus.INVITED:
+        raise RequestError(f"{invitation.person.display_name} has already answered.")
+    if invitation.sent_at is None:
+        raise RequestError("The invitation is still being sent. Try again in a minute.")
+    if invitation.request.status not in selectors.MATCHABLE_STATES:
+        raise RequestError("The request is no longer taking people on.")
+    from involvement_requests.tasks import send_invitation_reminder
+
+    enqueue_on_commit(send_invitation_reminder, invitation.pk, timezone.now().isoformat())
+
+
+def invitations_due_reminder(now: datetime.datetime | None = None) -> list[int]:
+    """Invitations sent REQUESTS_INVITATION_REMINDER_DAYS ago or more, never reminded, and
+    still unanswered on a request that is taking people on."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.REQUESTS_INVITATION_REMINDER_DAYS)
+    return list(
+        Invitation.objects.filter(
+            status=InvitationStatus.INVITED,
+            reminded_at__isnull=True,
+            sent_at__lte=cutoff,
+            request__status__in=selectors.MATCHABLE_STATES,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def invitation_reminders_send(now: datetime.datetime | None = None) -> int:
+    """The daily task: one reminder to each invitee who has not answered after N days."""
+    now = now or timezone.now()
+    return sum(invitation_remind(invitation_id=pk, asked_at=now) for pk in invitations_due_reminder(now))
+
+
+class LinkRefused(RequestError):
+    """An invitation link that cannot be used; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int):
+        self.status = status
+        super().__init__(message)
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The invitation a link is for, if the link may still be used; LinkRefused if not."""
+    invitation = (
+        Invitation.objects.select_related("request", "person")
+        .filter(token_hash=token_hash(token or ""))
+        .exclude(token_hash="")
+        .first()
+    )
+    if invitation is None:
+        raise LinkRefused("not_found", 404)
+    if invitation.status != InvitationStatus.INVITED:
+        raise LinkRefused("used", 410)
+    if invitation.is_expired or invitation.person.erased_at:
+        raise LinkRefused("expired", 410)
+    if invitation.request.status not in selectors.MATCHABLE_STATES:
+        raise LinkRefused("closed", 410)
+    return invitation
+
+
+@transaction.atomic
+def invitation_respond(*, token: str, accept: bool) -> Invitation:
+    """Accept or decline through the emailed link. The link works once: the update only
+    matches an unanswered, unexpired row, so two clicks at once record one answer."""
+    invitation = invitation_for_token(token)
+    now = timezone.now()
+    answer = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    updated = Invitation.objects.filter(
+        pk=invitation.pk, token_hash=token_hash(token), status=InvitationStatus.INVITED, expires_at__gt=now
+    ).update(status=answer, responded_at=now)
+    if not updated:
+        raise LinkRefused("used", 410)
+    invitation.status, invitation.responded_at = answer, now
+    return invitation
+
+
+@transaction.atomic
+def organisations_invite(
+    *, request: InvolvementRequest, organisations: Iterable[Organisation], by, message: str = ""
+) -> list[OrganisationInvitation]:
+    """Ask organisations to circulate the opportunity, by email to a contact of each.
+    All or none: an organisation with no contact email refuses the lot, named."""
+    current = _open_for_people(request, by)
+    chosen = list(organisations)
+    if not chosen:
+        raise RequestError("Select at least one organisation.")
+    contacts = {}
+    problems = []
+    already = set(
+        OrganisationInvitation.objects.filter(request=current, organisation__in=chosen).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for organisation in chosen:
+        contact = next((c for c in organisation.contacts.all() if c.email), None)
+        if organisation.pk in already:
+            problems.append(f"{organisation.name} has already been asked")
+        elif contact is None:
+            problems.append(f"{organisation.name} has no contact with an email address")
+        contacts[organisation.pk] = contact
+    if problems:
+        raise RequestError("Nobody was asked: " + "; ".join(problems) + ".")
+    from involvement_requests.tasks import send_organisation_invitation
+
+    made = []
+    try:
+        with transaction.atomic():
+            for organisation in chosen:
+                contact = contacts[organisation.pk]
+                made.append(
+                    OrganisationInvitation.objects.create(
+                        request=current,
+                        organisation=organisation,
+                        contact=contact,
+                        email=contact.email,
+                        message=message.strip(),
+                        invited_by=by,
+                    )
+                )
+    except IntegrityError:
+        raise RequestError(
+            "Someone else asked some of these organisations first. Check and try again."
+        ) from None
+    for invitation in made:
+        enqueue_on_commit(send_organisation_invitation, invitation.pk)
+    return made
+
+
+def organisation_invitation_send(*, invitation_id: int) -> int:
+    """Email the organisation's contact and log it in the relationship log. Safe to run twice."""
+    now = timezone.now()
+    claimed = OrganisationInvitation.objects.filter(pk=invitation_id, sent_at__isnull=True).update(
+        sent_at=now
+    )
+    if not claimed:
+        return 0
+    invitation = OrganisationInvitation.objects.select_related(
+        "request", "organisation", "contact", "invited_by"
+    ).get(pk=invitation_id)
+    request = invitation.request
+    context = {
+        "invitation": invitation,
+        "request": request,
+        "about": request.public_summary or request.summary,
+        "bulletin_url": settings.SITE_URL + reverse("involvement_requests:bulletin")
+        if request.open_to_public
+        else "",
+        "trust_name": settings.TRUST_NAME,
+        "team_email": settings.PPI_TEAM_EMAIL,
+    }
+    body = render_to_string("involvement_requests/email/organisation_invitation.txt", context)
+    sent = send_mail(
+        f"Could you share this opportunity? {request.title}",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+    )
+    people_services.conversation_log(
+        staff=invitation.invited_by,
+        happened_at=now,
+        channel=Conversation.Channel.EMAIL,
+        summary=f"Asked to circulate the opportunity {request.reference}: {request.title}.",
+        organisation=invitation.organisation,
+        involvement_request_id_ref=request.pk,
+    )
     return sent

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from involvement_requests import forms, selectors, services
 from involvement_requests.filters import RequestFilter
 from involvement_requests.models import InvolvementRequest, QualityPriority, Rung, Status
 from people_bank.models import ClinicalManagementGroup, Interest, Service
+from ppe import audit
 from ppe.access import can, public, requires
 
 PAGE_SIZE = 25
@@ -107,6 +110,8 @@ def request_detail(request, pk: int):
             "actions": selectors.actions_for(instance, request.user),
             "may_edit": selectors.may_edit(instance, request.user),
             "note_form": forms.NoteForm(),
+            "people_on_project": selectors.people_on_project(instance),
+            "matchable_states": selectors.MATCHABLE_STATES,
         },
     )
 
@@ -315,3 +320,236 @@ def rung_delete(request, pk: int):
     else:
         messages.success(request, f"{rung} deleted.")
     return redirect(reverse("involvement_requests:reference"))
+
+
+# --- Matching, allocation and invitations -------------------------------------------
+
+
+def _open_for_people_or_back(request, instance):
+    """None when people can be matched on this request now; otherwise a redirect back."""
+    if instance.status in selectors.MATCHABLE_STATES:
+        return None
+    messages.error(
+        request,
+        f"A request that is {instance.get_status_display().lower()} cannot have people matched, "
+        "allocated or invited: that happens once it is accepted, until it moves to evaluation.",
+    )
+    return redirect(instance)
+
+
+@requires("requests.assess")
+def request_match(request, pk: int):
+    instance = _visible_or_404(request.user, pk)
+    back = _open_for_people_or_back(request, instance)
+    if back is not None:
+        return back
+    filter_form = forms.MatchFilterForm(request.GET or None)
+    wanted = selectors.wanted_for(instance, **filter_form.choices())
+    rows = selectors.match_for_request(instance, wanted)
+    audit.record(request, "view", instance, detail="match page")
+    return render(
+        request,
+        "involvement_requests/match.html",
+        {
+            "object": instance,
+            "rows": rows,
+            "wanted": wanted,
+            "rung": selectors.rung_for_matching(instance),
+            "filter_form": filter_form,
+            "limit": settings.REQUESTS_MATCH_LIMIT,
+            "recent_months": settings.REQUESTS_MATCH_RECENT_MONTHS,
+            "any_improvers": any(row.suggestion.as_improver for row in rows),
+        },
+    )
+
+
+@requires("requests.assess")
+def request_people(request, pk: int):
+    """Allocations, invitations and their answers, and organisations asked."""
+    instance = _visible_or_404(request.user, pk)
+    audit.record(request, "view", instance, detail="allocations and invitations")
+    return render(
+        request,
+        "involvement_requests/people.html",
+        {
+            "object": instance,
+            "allocations": selectors.allocations_for(instance),
+            "invitations": selectors.invitations_for(instance),
+            "organisation_invitations": selectors.organisation_invitations_for(instance),
+            "counts": selectors.response_counts(instance),
+            "open_for_people": instance.status in selectors.MATCHABLE_STATES,
+            "rung": selectors.rung_for_matching(instance),
+        },
+    )
+
+
+@requires("requests.assess")
+def request_allocate(request, pk: int):
+    instance = _visible_or_404(request.user, pk)
+    back = _open_for_people_or_back(request, instance)
+    if back is not None:
+        return back
+    rung = selectors.rung_for_matching(instance)
+    initial = {"starts_on": instance.involvement_from or instance.start_date, "ends_on": instance.end_date}
+    if request.GET.get("person", "").isdigit():
+        initial["person"] = int(request.GET["person"])
+    form = forms.AllocationForm(request.POST if request.method == "POST" else None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                allocation = services.allocation_create(
+                    request=instance,
+                    person=data["person"],
+                    role=data["role"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    by=request.user,
+                )
+            except services.RequestError as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(
+                    request, f"{allocation.person.display_name} allocated as {allocation.get_role_display()}."
+                )
+                return redirect("involvement_requests:people", pk=pk)
+        status = 400
+    return render(
+        request,
+        "involvement_requests/allocate.html",
+        {
+            "object": instance,
+            "form": form,
+            "rung": rung,
+            "heading": "Allocate a Patient Partner",
+        },
+        status=status,
+    )
+
+
+@requires("requests.assess")
+@require_POST
+def request_invite(request, pk: int):
+    instance = _visible_or_404(request.user, pk)
+    chosen = request.POST.getlist("people")
+    if not all(value.isdigit() and len(value) < 12 for value in chosen):
+        messages.error(request, "Nobody was invited: select people from the list.")
+        return redirect("involvement_requests:match", pk=pk)
+    try:
+        invitations = services.invitations_create(request=instance, person_ids=chosen, by=request.user)
+    except services.RequestError as refused:
+        messages.error(request, str(refused))
+        return redirect("involvement_requests:match", pk=pk)
+    count = len(invitations)
+    messages.success(request, f"{count} Hospital Improver{'s' if count != 1 else ''} invited by email.")
+    return redirect("involvement_requests:people", pk=pk)
+
+
+@requires("requests.assess")
+@require_POST
+def invitation_remind(request, pk: int, invitation: int):
+    instance = _visible_or_404(request.user, pk)
+    found = get_object_or_404(instance.invitations.select_related("person", "request"), pk=invitation)
+    try:
+        services.invitation_ask_reminder(invitation=found, by=request.user)
+    except services.RequestError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Reminder on its way to {found.person.display_name}.")
+    return redirect("involvement_requests:people", pk=pk)
+
+
+@requires("requests.assess")
+def request_invite_organisations(request, pk: int):
+    instance = _visible_or_404(request.user, pk)
+    back = _open_for_people_or_back(request, instance)
+    if back is not None:
+        return back
+    form = forms.OrganisationInviteForm(request.POST if request.method == "POST" else None, request=instance)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                made = services.organisations_invite(
+                    request=instance,
+                    organisations=form.cleaned_data["organisations"],
+                    message=form.cleaned_data["message"],
+                    by=request.user,
+                )
+            except services.RequestError as refused:
+                form.add_error(None, str(refused))
+            else:
+                count = len(made)
+                messages.success(request, f"{count} organisation{'s' if count != 1 else ''} asked by email.")
+                return redirect("involvement_requests:people", pk=pk)
+        status = 400
+    return render(
+        request,
+        "involvement_requests/invite_organisations.html",
+        {"object": instance, "form": form, "heading": "Ask organisations to share this opportunity"},
+        status=status,
+    )
+
+
+INVITATION_REFUSALS = {
+    "not_found": (
+        "This link does not work",
+        "The link may be mistyped, or we may have sent you a newer one in a reminder: "
+        "please use the link in our latest email.",
+    ),
+    "used": ("You have already answered", "Thank you: we have your answer to this invitation."),
+    "expired": ("This link has expired", "The time to answer this invitation has passed."),
+    "closed": ("This opportunity has closed", "The project is no longer looking for people."),
+}
+
+
+def _link_refused(request, refused):
+    title, text = INVITATION_REFUSALS.get(str(refused), INVITATION_REFUSALS["not_found"])
+    return render(
+        request,
+        "involvement_requests/public/invitation_refused.html",
+        {"title": title, "text": text, "team_email": settings.PPI_TEAM_EMAIL},
+        status=refused.status,
+    )
+
+
+@public
+@never_cache
+def invitation_respond(request, token: str):
+    """The personal link from the email: see the opportunity, then say yes or no. A GET
+    changes nothing (mail scanners open links); only the button's POST answers."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.LinkRefused as refused:
+        return _link_refused(request, refused)
+    if request.method == "POST":
+        answer = request.POST.get("answer")
+        if answer not in ("accept", "decline"):
+            return render(
+                request,
+                "involvement_requests/public/invitation.html",
+                {"invitation": invitation, "error": "Select yes or no", "token": token},
+                status=400,
+            )
+        try:
+            services.invitation_respond(token=token, accept=answer == "accept")
+        except services.LinkRefused as refused:
+            return _link_refused(request, refused)
+        return redirect(
+            "involvement_requests:invitation_done", answer="accepted" if answer == "accept" else "declined"
+        )
+    return render(
+        request, "involvement_requests/public/invitation.html", {"invitation": invitation, "token": token}
+    )
+
+
+@public
+def invitation_done(request, answer: str):
+    if answer not in ("accepted", "declined"):
+        raise Http404("No such answer")
+    return render(
+        request,
+        "involvement_requests/public/invitation_done.html",
+        {"accepted": answer == "accepted", "team_email": settings.PPI_TEAM_EMAIL},
+    )

@@ -237,6 +237,25 @@ def _payments_post_only(**extra) -> Rule:
     return staff(ppi=405, qi=403, board=403, not_html=True, **extra)
 
 
+# --- Matching, allocation and invitations (involvement requests) ---------------------
+def _accepted(ctx) -> dict:
+    return _qi_request(ctx, status="accepted")
+
+
+def _invitation(ctx) -> dict:
+    from tests.factories import InvitationFactory
+
+    request = _accepted(ctx)["pk"]
+    return {"pk": request, "invitation": InvitationFactory(request_id=request).pk}
+
+
+def _invitation_link(ctx) -> dict:
+    from tests.factories import invitation_with_link
+
+    _invitation, token = invitation_with_link()
+    return {"token": token}
+
+
 MATRIX.update(
     {
         **{
@@ -272,5 +291,17 @@ MATRIX.update(
         ),
         "people_bank:payments:month": ppi_only(kwargs=lambda ctx: {"period": "2026-01"}),
         "people_bank:payments:export_download": ppi_only(not_html=True, kwargs=_export),
+        "involvement_requests:match": ppi_only(kwargs=_accepted),
+        "involvement_requests:people": ppi_only(kwargs=_accepted),
+        "involvement_requests:allocate": ppi_only(kwargs=_accepted),
+        "involvement_requests:invite_organisations": ppi_only(kwargs=_accepted),
+        # POST only.
+        "involvement_requests:invite": staff(ppi=405, qi=403, board=403, not_html=True, kwargs=_accepted),
+        "involvement_requests:invitation_remind": staff(
+            ppi=405, qi=403, board=403, not_html=True, kwargs=_invitation
+        ),
+        # Public: the personal link emailed to a Hospital Improver, and the thank-you page.
+        "involvement_requests:invitation_respond": everyone(kwargs=_invitation_link),
+        "involvement_requests:invitation_done": everyone(kwargs=lambda ctx: {"answer": "accepted"}),
     }
 )

@@ -1,13 +1,16 @@
 """factory_boy factories for every model; each app's issue adds its own here."""
 
 import datetime
+import secrets
 
 import factory
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
 from involvement_requests.models import (
+    Allocation,
     EqualityAnswer,
+    Invitation,
     InvolvementRequest,
     QualityPriority,
     Rung,
@@ -279,3 +282,50 @@ class FinanceExportFactory(factory.django.DjangoModelFactory):
     rows = 0
     total = "0.00"
     csv = "Payee reference,Name,Type,Date,Description,Payment method,Amount\r\nTotal,,,,0 payments,,0.00\r\n"
+
+
+# --- Matching, allocation and invitations (involvement requests) ---
+def confirmed_improver(**person_fields) -> Person:
+    """A person who is a confirmed Hospital Improver, active and willing to be invited."""
+    staff = UserFactory(username="improver.confirmer", role=Role.PPI_TEAM)
+    return HospitalImproverFactory(
+        person=PersonFactory(**person_fields), confirmed_at=timezone.now(), confirmed_by=staff
+    ).person
+
+
+def partner_in_tenure(**person_fields) -> Person:
+    """A person who is a Patient Partner in the first year of their tenure."""
+    return PatientPartnerFactory(person=PersonFactory(**person_fields)).person
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation already emailed; use `invitation_with_link` when the test needs the link."""
+
+    class Meta:
+        model = Invitation
+
+    request = factory.SubFactory(InvolvementRequestFactory, complete=True, status="accepted")
+    person = factory.LazyFunction(confirmed_improver)
+    invited_by = factory.SubFactory(UserFactory, role=Role.PPI_TEAM)
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+
+
+def invitation_with_link(**fields) -> tuple[Invitation, str]:
+    """An emailed invitation and the token its personal link carries."""
+    from involvement_requests.services import token_hash
+
+    token = secrets.token_urlsafe(32)
+    return InvitationFactory(token_hash=token_hash(token), **fields), token
+
+
+class AllocationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Allocation
+
+    request = factory.SubFactory(InvolvementRequestFactory, complete=True, status="people_allocated")
+    person = factory.LazyFunction(partner_in_tenure)
+    role = "project_group"
+    starts_on = factory.LazyFunction(timezone.localdate)
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))
+    allocated_by = factory.SubFactory(UserFactory, role=Role.PPI_TEAM)

@@ -297,3 +297,17 @@ PAYMENTS_RECEIPT_MAX_BYTES = int(os.environ.get("PAYMENTS_RECEIPT_MAX_BYTES", 5 
 # Receipt files go after seven years (the tax year plus six, as HMRC asks of employers'
 # records); the ledger, claims and sessions stay, as finance history and Board totals.
 RETENTION_DAYS["payment_receipts"] = int(os.environ.get("RETENTION_PAYMENT_RECEIPTS_DAYS", 7 * 366))
+# --- Matching, allocation and invitations (involvement requests) -----------------------
+# The match page shows the best N people, ranked from a pool the database narrows first.
+REQUESTS_MATCH_LIMIT = int(os.environ.get("REQUESTS_MATCH_LIMIT", 50))
+REQUESTS_MATCH_POOL = int(os.environ.get("REQUESTS_MATCH_POOL", 200))
+# "Not always the same few people": allocations and invitations this many months back count.
+REQUESTS_MATCH_RECENT_MONTHS = int(os.environ.get("REQUESTS_MATCH_RECENT_MONTHS", 6))
+# An emailed invitation link works once, for this many days.
+REQUESTS_INVITATION_EXPIRY_DAYS = int(os.environ.get("REQUESTS_INVITATION_EXPIRY_DAYS", 14))
+# One reminder, this many days after the invitation, to those who have not answered.
+REQUESTS_INVITATION_REMINDER_DAYS = int(os.environ.get("REQUESTS_INVITATION_REMINDER_DAYS", 7))
+CELERY_BEAT_SCHEDULE["requests-invitation-reminders"] = {
+    "task": "involvement_requests.tasks.send_invitation_reminders",
+    "schedule": crontab(minute=30, hour=8),
+}

@@ -22,6 +22,9 @@ ITEMS: list[NavItem] = [
     # People Bank
     NavItem("People", "people_bank:person_list", "people.view"),
     NavItem("Organisations", "people_bank:organisation_list", "people.view"),
+    # Outcomes: activities for the PPI team; the outcomes framework for all staff.
+    NavItem("Activities", "outcomes:activity_list", "outcomes.manage"),
+    NavItem("Outcomes", "outcomes:outcomes_page", "outcomes.view"),
     NavItem("Board reports", "outcomes:report_index", "reports.view_published"),
     NavItem("Audit log", "audit_log", "audit.view"),
 ]

@@ -245,3 +245,18 @@ CELERY_BEAT_SCHEDULE["requests-opportunities-digest"] = {
     "task": "involvement_requests.tasks.send_opportunities_digest",
     "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
 }
+
+# --- Outcomes: evaluation forms and "you said, we did" ----------------------------------
+# A personal evaluation link works for this many days; one reminder goes after this many.
+OUTCOMES_EVALUATION_LINK_DAYS = int(os.environ.get("OUTCOMES_EVALUATION_LINK_DAYS", 28))
+OUTCOMES_EVALUATION_REMINDER_DAYS = int(os.environ.get("OUTCOMES_EVALUATION_REMINDER_DAYS", 7))
+# Evaluation comments (free text) are cleared after two years; the scores stay for the figures.
+RETENTION_DAYS["evaluation_free_text"] = int(os.environ.get("RETENTION_EVALUATION_FREE_TEXT_DAYS", 730))
+CELERY_BEAT_SCHEDULE["outcomes-send-evaluations"] = {
+    "task": "outcomes.send_due_evaluations",
+    "schedule": crontab(hour=10, minute=0),
+}
+CELERY_BEAT_SCHEDULE["outcomes-evaluation-reminders"] = {
+    "task": "outcomes.send_evaluation_reminders",
+    "schedule": crontab(hour=10, minute=30),
+}

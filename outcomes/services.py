@@ -226,7 +226,7 @@ def evaluation_link(token: str) -> str:
     return settings.SITE_URL + reverse("outcomes:evaluate", args=[token])
 
 
-def _issue(*, person, now, **subject) -> tuple[EvaluationInvite, str] | None:
+def evaluation_invite_issue(*, person, now, **subject) -> tuple[EvaluationInvite, str] | None:
     token = rules.new_token()
     try:
         with transaction.atomic():
@@ -271,7 +271,9 @@ def evaluations_send_for_activity(*, activity_id: int, now: datetime.datetime | 
     activity = Activity.objects.get(pk=activity_id)
     sent = 0
     for person in selectors.activity_attendees(activity).filter(erased_at__isnull=True):
-        issued = _issue(person=person, now=now, kind=EvaluationKind.ACTIVITY, activity=activity)
+        issued = evaluation_invite_issue(
+            person=person, now=now, kind=EvaluationKind.ACTIVITY, activity=activity
+        )
         if issued and person.email:
             sent += _email_invite(*issued)
             EvaluationInvite.objects.filter(pk=issued[0].pk).update(sent_at=now)
@@ -284,7 +286,7 @@ def evaluations_send_for_project(*, request_id: int, now: datetime.datetime | No
     request = InvolvementRequest.objects.get(pk=request_id)
     sent = 0
     for person in selectors.partners_on_request(request):
-        issued = _issue(person=person, now=now, kind=EvaluationKind.PROJECT, request=request)
+        issued = evaluation_invite_issue(person=person, now=now, kind=EvaluationKind.PROJECT, request=request)
         if issued and person.email:
             sent += _email_invite(*issued)
             EvaluationInvite.objects.filter(pk=issued[0].pk).update(sent_at=now)

@@ -192,7 +192,10 @@ def activity_held(request, pk: int):
 def activity_attendees(request, pk: int):
     activity = _activity_or_404(pk)
     if request.method == "POST":
-        person = Person.objects.filter(pk=request.POST.get("person") or 0, erased_at__isnull=True).first()
+        chosen = request.POST.get("person", "")
+        person = (
+            Person.objects.filter(pk=int(chosen), erased_at__isnull=True).first() if chosen.isdigit() and len(chosen) < 12 else None
+        )
         if person is None:
             messages.error(request, "Choose someone from the People Bank.")
         elif request.POST.get("remove"):

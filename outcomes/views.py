@@ -193,9 +193,9 @@ def activity_attendees(request, pk: int):
     activity = _activity_or_404(pk)
     if request.method == "POST":
         chosen = request.POST.get("person", "")
-        person = (
-            Person.objects.filter(pk=int(chosen), erased_at__isnull=True).first() if chosen.isdigit() and len(chosen) < 12 else None
-        )
+        person = None
+        if chosen.isdigit() and len(chosen) < 12:
+            person = Person.objects.filter(pk=int(chosen), erased_at__isnull=True).first()
         if person is None:
             messages.error(request, "Choose someone from the People Bank.")
         elif request.POST.get("remove"):

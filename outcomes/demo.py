@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from involvement_requests.models import InvolvementRequest, Rung, Status
+from outcomes.defaults import PRIORITY_GROUPS
 from outcomes.models import (
     Activity,
     ActivityCost,
@@ -38,14 +39,6 @@ from people_bank.models import Organisation, Person
 from ppe.access import Role
 
 BATCH = 5000
-PRIORITY_GROUPS = [
-    "Ethnic minority communities",
-    "Young people (16 to 25)",
-    "Disabled people",
-    "Unpaid carers",
-    "People living in the most deprived areas",
-    "LGBTQ+ people",
-]
 KIND_WEIGHTS = {
     ActivityType.COMMUNITY_CONVERSATION: 10,
     ActivityType.IMPROVEMENT_WORKSHOP: 14,

@@ -293,12 +293,19 @@ def evaluations_send_for_project(*, request_id: int, now: datetime.datetime | No
     return sent
 
 
+EVALUATION_WINDOW_DAYS = 30
+
+
 def evaluations_due(today: datetime.date) -> dict[str, list[int]]:
     """Held activities from before today not yet sent, and projects in evaluation not yet
     asked: what the daily task sends."""
     activities = list(
         Activity.objects.filter(
-            status=ActivityStatus.HELD, held_on__lt=today, evaluations_sent_at__isnull=True
+            status=ActivityStatus.HELD,
+            held_on__lt=today,
+            # An activity recorded long after it was held is not worth asking about.
+            held_on__gte=today - datetime.timedelta(days=EVALUATION_WINDOW_DAYS),
+            evaluations_sent_at__isnull=True,
         ).values_list("pk", flat=True)[:500]
     )
     projects = list(

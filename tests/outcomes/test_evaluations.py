@@ -187,3 +187,12 @@ def test_results_are_shown_per_activity_and_per_request(ppi_client, held_yesterd
     request_page = ppi_client.get(reverse("outcomes:request_outcomes", args=[request.pk])).content.decode()
     for page in (activity_page, request_page):
         assert "2 evaluation forms returned" in page and "50.0%" in page and "3.50" in page
+
+
+def test_an_activity_recorded_long_after_it_was_held_is_not_evaluated():
+    old = ActivityFactory(
+        held_on=timezone.localdate() - datetime.timedelta(days=services.EVALUATION_WINDOW_DAYS + 1)
+    )
+    old.attendees.add(PersonFactory())
+    tasks.send_due_evaluations()
+    assert mail.outbox == [] and not EvaluationInvite.objects.exists()

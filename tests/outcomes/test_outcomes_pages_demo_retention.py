@@ -127,3 +127,17 @@ def test_the_ppi_dashboard_panel_counts_new_suggestions(ppi_client):
     SuggestionFactory()
     page = ppi_client.get("/").content.decode()
     assert "1 suggestion waiting to be investigated" in page
+
+
+def test_a_qi_leads_home_lists_their_requests_waiting_for_outcomes(qi_client, qi_user, other_qi_user):
+    from tests.factories import InvolvementRequestFactory
+
+    own = InvolvementRequestFactory(
+        submitted_by=qi_user, complete=True, status="evaluation", title="Own project"
+    )
+    InvolvementRequestFactory(
+        submitted_by=other_qi_user, complete=True, status="evaluation", title="Their project"
+    )
+    page = qi_client.get("/").content.decode()
+    assert f"{own.reference} Own project" in page and "Before closing the request" in page
+    assert "Their project" not in page

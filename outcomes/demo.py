@@ -214,8 +214,8 @@ def seed(*, rng, sizes, log) -> None:
                     evaluations_sent_at=now if status == ActivityStatus.HELD and held_on < today else None,
                 )
             )
-        Activity.objects.bulk_create(activities, batch_size=BATCH)
-        reach, costs, req_links, org_links, attendees = [], [], [], [], []
+        # The per-group counts first, so each activity is inserted with its total.
+        reach = []
         for activity in activities:
             if activity.status == ActivityStatus.HELD and groups:
                 left = activity.people_reached // 2
@@ -224,6 +224,11 @@ def seed(*, rng, sizes, log) -> None:
                     left -= count
                     if count:
                         reach.append(ActivityPriorityReach(activity=activity, group=group, count=count))
+                        activity.priority_reached += count
+        Activity.objects.bulk_create(activities, batch_size=BATCH)
+        costs, req_links, org_links, attendees = [], [], [], []
+        for activity in activities:
+            if activity.status == ActivityStatus.HELD:
                 for line in rng.sample(BudgetLine.values, rng.randint(0, 3)):
                     costs.append(
                         ActivityCost(
@@ -245,15 +250,9 @@ def seed(*, rng, sizes, log) -> None:
             if person_ids and activity.status == ActivityStatus.HELD and activity.kind not in ONLINE_KINDS:
                 for person_id in rng.sample(person_ids, min(len(person_ids), rng.randint(0, 6))):
                     attendees.append(Activity.attendees.through(activity_id=activity.pk, person_id=person_id))
-        ActivityPriorityReach.objects.bulk_create(reach, batch_size=BATCH)
-        by_activity: dict[int, int] = {}
         for row in reach:
-            by_activity[row.activity.pk] = by_activity.get(row.activity.pk, 0) + row.count
-        for activity in activities:
-            activity.priority_reached = by_activity.get(activity.pk, 0)
-        Activity.objects.bulk_update(
-            [a for a in activities if a.priority_reached], ["priority_reached"], batch_size=BATCH
-        )
+            row.activity_id = row.activity.pk
+        ActivityPriorityReach.objects.bulk_create(reach, batch_size=BATCH)
         ActivityCost.objects.bulk_create(costs, batch_size=BATCH)
         Activity.requests.through.objects.bulk_create(req_links, batch_size=BATCH, ignore_conflicts=True)
         Activity.organisations.through.objects.bulk_create(org_links, batch_size=BATCH, ignore_conflicts=True)

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from involvement_requests.models import InvolvementRequest, Rung, Status
@@ -179,6 +181,11 @@ def seed(*, rng, sizes, log) -> None:
         InvolvementRequest.objects.filter(status__in=live).values_list("pk", "status", "submitted_by_id")
     )
     request_ids = [r[0] for r in requests]
+    request_levels = dict(
+        InvolvementRequest.objects.filter(status__in=live).values_list(
+            "pk", Coalesce("achieved_rung__spectrum_level", "planned_rung__spectrum_level", Value(""))
+        )
+    )
     person_ids = list(Person.objects.filter(erased_at__isnull=True).values_list("pk", flat=True)[:50_000])
     org_ids = list(Organisation.objects.values_list("pk", flat=True)[:2000])
     kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
@@ -259,7 +266,9 @@ def seed(*, rng, sizes, log) -> None:
         Activity.attendees.through.objects.bulk_create(attendees, batch_size=BATCH, ignore_conflicts=True)
 
         held = [a for a in activities if a.status == ActivityStatus.HELD]
-        _seed_suggestions(rng, sizes.get("suggestions", 0), held, request_ids, person_ids, today, staff)
+        _seed_suggestions(
+            rng, sizes.get("suggestions", 0), held, request_ids, request_levels, person_ids, today, staff
+        )
         _seed_evaluations(rng, sizes.get("evaluations", 0), held, rungs, person_ids, requests)
         _seed_request_outcomes(rng, requests, rungs, staff, now)
     log(
@@ -268,13 +277,14 @@ def seed(*, rng, sizes, log) -> None:
     )
 
 
-def _seed_suggestions(rng, count, held, request_ids, person_ids, today, staff) -> None:
+def _seed_suggestions(rng, count, held, request_ids, request_levels, person_ids, today, staff) -> None:
     if not count or not held:
         return
     batch = []
     for _n in range(count):
         theme, text = rng.choice(SUGGESTIONS)
         activity = rng.choice(held) if not request_ids or rng.random() < 0.75 else None
+        request_id = None if activity else rng.choice(request_ids)
         received = activity.held_on if activity else today - datetime.timedelta(days=rng.randint(0, 700))
         age = (today - received).days
         roll = rng.random()
@@ -297,7 +307,10 @@ def _seed_suggestions(rng, count, held, request_ids, person_ids, today, staff) -
         batch.append(
             Suggestion(
                 activity=activity,
-                request_id=None if activity else rng.choice(request_ids),
+                request_id=request_id,
+                spectrum_level=activity.rung.spectrum_level
+                if activity
+                else request_levels.get(request_id, ""),
                 theme=theme,
                 text=text,
                 said_by_group=rng.choice(GROUPS),
@@ -328,6 +341,7 @@ def _seed_evaluations(rng, count, held, rungs, person_ids, requests) -> None:
     for _n in range(count):
         project = evaluation_requests and rng.random() < 0.05
         activity = None if project else rng.choice(held)
+        reached = rng.choice(rungs[2:]) if project else None
         base = rng.choice([3, 4, 4, 5])
         submitted = (activity.held_on if activity else timezone.localdate()) + datetime.timedelta(
             days=rng.randint(1, 14)
@@ -344,7 +358,8 @@ def _seed_evaluations(rng, count, held, rungs, person_ids, requests) -> None:
                 difference=_score(rng, base - 1),
                 own_involvement=_score(rng, base) if project else None,
                 wider_involvement=_score(rng, base - 1) if project else None,
-                rung_reached=rng.choice(rungs[2:]) if project else None,
+                rung_reached=reached,
+                spectrum_level=activity.rung.spectrum_level if activity else reached.spectrum_level,
                 comments=rng.choice(COMMENTS),
                 submitted_on=min(submitted, timezone.localdate()),
             )

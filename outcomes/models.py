@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 
+from involvement_requests.models import SpectrumLevel
+
 
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -295,6 +297,9 @@ class Suggestion(models.Model):
         verbose_name="Said by (a person)",
     )
     received_on = models.DateField()
+    # The level of the spectrum it was gathered at (its activity's rung, or its request's),
+    # kept on the row so a quarter's figures are one scan of one table.
+    spectrum_level = models.CharField(max_length=12, choices=SpectrumLevel.choices, blank=True)
     status = models.CharField(max_length=20, choices=SuggestionStatus.choices, default=SuggestionStatus.NEW)
     reason = models.TextField("Why it was not actioned", blank=True, max_length=FREE_TEXT_MAX)
     what_done = models.TextField("What was done", blank=True, max_length=FREE_TEXT_MAX)
@@ -317,7 +322,9 @@ class Suggestion(models.Model):
                 condition=~Q(status="not_actioned") | ~Q(reason=""), name="suggestion_not_actioned_has_reason"
             ),
         ]
-        indexes = [models.Index(fields=["received_on", "status"], name="suggestion_received_idx")]
+        indexes = [
+            models.Index(fields=["received_on", "spectrum_level", "status"], name="suggestion_received_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.theme}: {self.text[:60]}"
@@ -412,6 +419,8 @@ class EvaluationResponse(models.Model):
     )
     comments = models.TextField(blank=True, max_length=FREE_TEXT_MAX)
     submitted_on = models.DateField()
+    # As on Suggestion: the level of the spectrum, kept on the row for the quarter's figures.
+    spectrum_level = models.CharField(max_length=12, choices=SpectrumLevel.choices, blank=True)
     # Set when the retention rule clears the free text; the scores stay for the figures.
     comments_cleared_at = models.DateTimeField(null=True, blank=True)
 

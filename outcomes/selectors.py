@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from involvement_requests.models import InvolvementRequest, SpectrumLevel
@@ -237,13 +237,9 @@ def outcomes_framework(start: datetime.date, end: datetime.date) -> dict:
         .values("activity__rung__spectrum_level")
         .annotate(attendees=Count("pk"), people=Count("person_id", distinct=True))
     )
-    request_level = Coalesce(
-        "request__achieved_rung__spectrum_level", "request__planned_rung__spectrum_level"
-    )
     suggestion_rows = (
         Suggestion.objects.filter(received_on__range=(start, end))
-        .annotate(level=Coalesce("activity__rung__spectrum_level", request_level))
-        .values("level")
+        .values(level=F("spectrum_level"))
         .annotate(received=Count("pk"), responded=Count("pk", filter=Q(status__in=rules.RESPONDED)))
     )
     evaluation_aggregates = {"responses": Count("pk")}
@@ -252,10 +248,7 @@ def outcomes_framework(start: datetime.date, end: datetime.date) -> dict:
         evaluation_aggregates[f"{name}_agree"] = Count("pk", filter=Q(**{f"{name}__gte": rules.AGREE_FROM}))
     evaluation_rows = (
         EvaluationResponse.objects.filter(submitted_on__range=(start, end))
-        .annotate(
-            level=Coalesce("activity__rung__spectrum_level", "rung_reached__spectrum_level", request_level)
-        )
-        .values("level")
+        .values(level=F("spectrum_level"))
         .annotate(**evaluation_aggregates)
     )
     coproduced_rows = (

@@ -63,6 +63,16 @@ def _require_manage(user) -> None:
         raise NotAllowed("Only the PPI team can do that.")
 
 
+def spectrum_level_of(*, activity=None, request=None, rung=None) -> str:
+    """The level of the spectrum a suggestion or an evaluation was gathered at: its
+    activity's rung; else the rung a project evaluation says was reached; else the rung
+    its request achieved or, until it closes, planned."""
+    if activity is not None:
+        return activity.rung.spectrum_level
+    chosen = rung or (request.achieved_rung or request.planned_rung if request is not None else None)
+    return chosen.spectrum_level if chosen else ""
+
+
 # --- Activities ---------------------------------------------------------------------------
 
 
@@ -103,6 +113,12 @@ def activity_save(
     activity.priority_reach.all().delete()
     ActivityPriorityReach.objects.bulk_create(
         ActivityPriorityReach(activity=activity, group=group, count=n) for group, n in priority_counts.items()
+    )
+    # What was said and answered there moves with the activity's rung.
+    level = spectrum_level_of(activity=activity)
+    Suggestion.objects.filter(activity=activity).exclude(spectrum_level=level).update(spectrum_level=level)
+    EvaluationResponse.objects.filter(activity=activity).exclude(spectrum_level=level).update(
+        spectrum_level=level
     )
     activity.costs.all().delete()
     ActivityCost.objects.bulk_create(
@@ -167,6 +183,7 @@ def suggestion_add(
         theme=theme.strip(),
         text=text.strip(),
         received_on=received_on,
+        spectrum_level=spectrum_level_of(activity=activity, request=request),
         said_by_group=said_by_group.strip(),
         said_by=said_by,
         updated_by=by,
@@ -426,6 +443,9 @@ def evaluation_submit(
             comments=comments,
             submitted_on=timezone.localdate(now),
             rung_reached=rung_reached if project else None,
+            spectrum_level=spectrum_level_of(
+                activity=invite.activity, request=invite.request, rung=rung_reached if project else None
+            ),
             **scores,
             **(optional if project else {}),
         )

@@ -233,6 +233,7 @@ from outcomes.models import (  # noqa: E402
     PriorityGroup,
     Suggestion,
 )
+from outcomes.services import spectrum_level_of  # noqa: E402
 
 
 class PriorityGroupFactory(factory.django.DjangoModelFactory):
@@ -263,10 +264,14 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
         model = Suggestion
 
     activity = factory.SubFactory(ActivityFactory)
+    request = None
     theme = "discharge"
     text = "Tell us the discharge time the day before."
     received_on = factory.LazyAttribute(
         lambda s: s.activity.held_on if s.activity else timezone.localdate() - datetime.timedelta(days=3)
+    )
+    spectrum_level = factory.LazyAttribute(
+        lambda s: spectrum_level_of(activity=s.activity, request=s.request)
     )
 
 
@@ -280,6 +285,7 @@ class EvaluationResponseFactory(factory.django.DjangoModelFactory):
     valued = 4
     difference = 3
     submitted_on = factory.LazyFunction(timezone.localdate)
+    spectrum_level = factory.LazyAttribute(lambda e: spectrum_level_of(activity=e.activity))
 
 
 class CaseStudyFactory(factory.django.DjangoModelFactory):

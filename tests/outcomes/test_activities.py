@@ -157,3 +157,20 @@ def test_nav_shows_activities_to_the_ppi_team_and_outcomes_to_every_role(ppi_cli
         page = client.get("/").content.decode()
         assert 'href="/activities/"' not in page
         assert 'href="/outcomes/"' in page
+
+
+def test_changing_an_activitys_rung_moves_what_was_said_there_to_the_new_level(ppi_client):
+    from outcomes.models import Suggestion
+    from tests.factories import EvaluationResponseFactory, SuggestionFactory
+
+    activity = ActivityFactory(rung=rung(1), held_on=timezone.localdate() - datetime.timedelta(days=2))
+    SuggestionFactory(activity=activity)
+    EvaluationResponseFactory(activity=activity)
+    assert Suggestion.objects.get().spectrum_level == "inform"
+    response = ppi_client.post(
+        reverse("outcomes:activity_edit", args=[activity.pk]),
+        _form(title=activity.title, rung=str(rung(6).pk)),
+    )
+    assert response.status_code == 302
+    assert Suggestion.objects.get().spectrum_level == "coproduce"
+    assert activity.evaluations.get().spectrum_level == "coproduce"

@@ -222,7 +222,8 @@ def outcomes_framework(start: datetime.date, end: datetime.date) -> dict:
 
     An activity, its suggestions and its evaluations belong to the activity's rung's level;
     a suggestion or evaluation made on a request belongs to the level of the rung the
-    request achieved (or, until it closes, the rung planned)."""
+    request had achieved (or planned) when it was recorded: services.spectrum_level_of
+    keeps it on the row, so each figure is one grouped scan of one table."""
     held = Activity.objects.filter(status=ActivityStatus.HELD, held_on__range=(start, end))
     activity_rows = held.values("rung__spectrum_level").annotate(
         activities=Count("pk"),

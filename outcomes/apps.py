@@ -6,6 +6,12 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Outcomes and Board reports"
 
     def ready(self):
-        from outcomes.report import panels
+        from involvement_requests.services import register_close_check
+        from outcomes import panels, retention, selectors
+        from outcomes.report import panels as report_panels
 
+        report_panels.register_all()
         panels.register_all()
+        retention.register()
+        # A request closes only once its outcomes are recorded and the feedback sent.
+        register_close_check(selectors.close_check)

@@ -33,3 +33,49 @@ def email_board_report_published(version_id: int) -> int:
     from outcomes.report.notify import email_board_members
 
     return email_board_members(version_id=version_id)
+
+
+# --- Outcomes: evaluation forms and "you said, we did" updates ---
+
+
+@shared_task(name="outcomes.send_due_evaluations")
+def send_due_evaluations() -> dict:
+    """Daily: queue the evaluation links for activities held before today and for projects
+    that have reached evaluation. One task per activity or project, each safe to run twice."""
+    from outcomes.services import evaluations_due
+    from ppe.queue import enqueue
+
+    due = evaluations_due(timezone.localdate())
+    for activity_id in due["activities"]:
+        enqueue(send_activity_evaluations, activity_id)
+    for request_id in due["projects"]:
+        enqueue(send_project_evaluations, request_id)
+    return {name: len(ids) for name, ids in due.items()}
+
+
+@shared_task(name="outcomes.send_activity_evaluations")
+def send_activity_evaluations(activity_id: int) -> int:
+    from outcomes.services import evaluations_send_for_activity
+
+    return evaluations_send_for_activity(activity_id=activity_id)
+
+
+@shared_task(name="outcomes.send_project_evaluations")
+def send_project_evaluations(request_id: int) -> int:
+    from outcomes.services import evaluations_send_for_project
+
+    return evaluations_send_for_project(request_id=request_id)
+
+
+@shared_task(name="outcomes.send_evaluation_reminders")
+def send_evaluation_reminders() -> int:
+    from outcomes.services import evaluation_reminders_send
+
+    return evaluation_reminders_send()
+
+
+@shared_task(name="outcomes.email_feedback_update")
+def email_feedback_update(update_id: int) -> int:
+    from outcomes.services import feedback_email
+
+    return feedback_email(update_id=update_id)

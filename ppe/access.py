@@ -42,6 +42,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "outcomes.record": frozenset({Role.QI_LEAD, Role.PPI_TEAM}),
     "outcomes.manage": PPI,
     "case_studies.view_published": STAFF,
+    # The outcomes framework's aggregates (no person's data): every staff role.
+    "outcomes.view": STAFF,
     "reports.generate": PPI,
     "reports.view_published": frozenset({Role.BOARD, Role.PPI_TEAM}),
 }

@@ -24,6 +24,9 @@ ITEMS: list[NavItem] = [
     NavItem("Organisations", "people_bank:organisation_list", "people.view"),
     # Payments: sessions, expenses and the finance export.
     NavItem("Payments", "people_bank:payments:index", "payments.manage"),
+    # Outcomes: activities for the PPI team; the outcomes framework for all staff.
+    NavItem("Activities", "outcomes:activity_list", "outcomes.manage"),
+    NavItem("Outcomes", "outcomes:outcomes_page", "outcomes.view"),
     NavItem("Board reports", "outcomes:report_index", "reports.view_published"),
     NavItem("Audit log", "audit_log", "audit.view"),
 ]

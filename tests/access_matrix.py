@@ -305,3 +305,91 @@ MATRIX.update(
         "involvement_requests:invitation_done": everyone(kwargs=lambda ctx: {"answer": "accepted"}),
     }
 )
+
+
+# --- Outcomes: activities, "you said, we did", evaluations, case studies ---------------
+def _activity(ctx) -> dict:
+    return {"pk": _factories().ActivityFactory().pk}
+
+
+def _qi_suggestion(ctx) -> dict:
+    request = _factories().InvolvementRequestFactory(submitted_by=ctx["qi"], complete=True, status="active")
+    return {"pk": _factories().SuggestionFactory(activity=None, request=request).pk}
+
+
+def _case_study(ctx, status: str = "published") -> dict:
+    f = _factories()
+    request = f.InvolvementRequestFactory(submitted_by=ctx["qi"], complete=True, status="evaluation")
+    return {"pk": f.CaseStudyFactory(request=request, status=status).pk}
+
+
+def _evaluation_link(ctx) -> dict:
+    from django.utils import timezone
+
+    from outcomes import services
+
+    activity = _factories().ActivityFactory()
+    person = _factories().PersonFactory()
+    activity.attendees.add(person)
+    _invite, token = services.evaluation_invite_issue(
+        person=person, now=timezone.now(), kind="activity", activity=activity
+    )
+    return {"token": token}
+
+
+OUTCOME_ACTIVITY_PAGES = [
+    "activity_detail",
+    "activity_edit",
+    "activity_attendees",
+    "activity_suggestion_add",
+    "activity_feedback",
+    "activity_letters",
+]
+OUTCOME_REQUEST_PAGES = [
+    "request_outcomes",
+    "request_outcome_record",
+    "request_suggestion_add",
+    "request_feedback",
+    "case_study_create",
+]
+
+MATRIX.update(
+    {
+        "outcomes:outcomes_page": staff(),
+        "outcomes:activity_list": ppi_only(),
+        "outcomes:activity_create": ppi_only(),
+        **{f"outcomes:{name}": ppi_only(kwargs=_activity) for name in OUTCOME_ACTIVITY_PAGES},
+        "outcomes:activity_held": staff(ppi=405, qi=403, board=403, not_html=True, kwargs=_activity),
+        "outcomes:priority_group_list": ppi_only(),
+        "outcomes:priority_group_add": ppi_only(),
+        "outcomes:priority_group_edit": ppi_only(
+            kwargs=lambda ctx: {"pk": _factories().PriorityGroupFactory().pk}
+        ),
+        # QI leads: their own requests' outcomes (tests/outcomes covers someone else's).
+        **{
+            f"outcomes:{name}": staff(
+                ppi=200, qi=200, board=403, kwargs=lambda ctx: _qi_request(ctx, status="active")
+            )
+            for name in OUTCOME_REQUEST_PAGES
+        },
+        "outcomes:feedback_letters": ppi_only(
+            kwargs=lambda ctx: {"pk": _factories().FeedbackUpdateFactory().pk}
+        ),
+        "outcomes:suggestion_list": staff(ppi=200, qi=200, board=403),
+        "outcomes:suggestion_detail": staff(ppi=200, qi=200, board=403, kwargs=_qi_suggestion),
+        # Board members see published case studies only.
+        "outcomes:case_study_list": staff(),
+        "outcomes:case_study_detail": staff(kwargs=_case_study),
+        "outcomes:case_study_edit": staff(ppi=200, qi=302, board=403, kwargs=_case_study),
+        "outcomes:case_study_move": staff(
+            ppi=405,
+            qi=403,
+            board=403,
+            not_html=True,
+            kwargs=lambda ctx: {**_case_study(ctx), "action": "publish"},
+        ),
+        # Evaluation forms: no sign-in, a personal link.
+        "outcomes:evaluate": everyone(kwargs=_evaluation_link),
+        "outcomes:evaluate_thanks": everyone(),
+    }
+)

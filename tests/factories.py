@@ -329,3 +329,98 @@ class AllocationFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyFunction(timezone.localdate)
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=90))
     allocated_by = factory.SubFactory(UserFactory, role=Role.PPI_TEAM)
+
+
+# --- Outcomes: activities, suggestions, evaluations, case studies ---
+from outcomes.models import (  # noqa: E402
+    Activity,
+    ActivityStatus,
+    ActivityType,
+    CaseStudy,
+    CaseStudyStatus,
+    EvaluationResponse,
+    FeedbackUpdate,
+    PriorityGroup,
+    Suggestion,
+)
+from outcomes.services import spectrum_level_of  # noqa: E402
+
+
+class PriorityGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriorityGroup
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Priority group {n}")
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """A focus group held a week ago, on the Involving rung (the default ladder's 4th)."""
+
+    class Meta:
+        model = Activity
+
+    title = factory.Sequence(lambda n: f"Focus group on discharge {n}")
+    kind = ActivityType.FOCUS_GROUP
+    held_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    place = "Northfield Community Centre"
+    rung = factory.LazyFunction(lambda: rung(4))
+    status = ActivityStatus.HELD
+    people_reached = 20
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    activity = factory.SubFactory(ActivityFactory)
+    request = None
+    theme = "discharge"
+    text = "Tell us the discharge time the day before."
+    received_on = factory.LazyAttribute(
+        lambda s: s.activity.held_on if s.activity else timezone.localdate() - datetime.timedelta(days=3)
+    )
+    spectrum_level = factory.LazyAttribute(
+        lambda s: spectrum_level_of(activity=s.activity, request=s.request)
+    )
+
+
+class EvaluationResponseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EvaluationResponse
+
+    activity = factory.SubFactory(ActivityFactory)
+    informed = 4
+    heard = 4
+    valued = 4
+    difference = 3
+    submitted_on = factory.LazyFunction(timezone.localdate)
+    spectrum_level = factory.LazyAttribute(lambda e: spectrum_level_of(activity=e.activity))
+
+
+class CaseStudyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseStudy
+
+    request = factory.SubFactory(InvolvementRequestFactory, complete=True)
+    title = factory.Sequence(lambda n: f"Discharge before midday {n}")
+    background = "Patients waited on the ward for hours."
+    what_we_did = "Patient Partners sat on the project group."
+    who_involved = "Two Patient Partners and the carers' group."
+    rung_reached = factory.LazyFunction(lambda: rung(5))
+    what_changed = "Medicines are ordered the day before."
+    impact = "Patients leave two hours earlier."
+    quote = "I knew when I was going home."
+    status = CaseStudyStatus.DRAFT
+    published_at = factory.LazyAttribute(
+        lambda s: timezone.now() if s.status == CaseStudyStatus.PUBLISHED else None
+    )
+
+
+class FeedbackUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FeedbackUpdate
+
+    activity = factory.SubFactory(ActivityFactory)
+    message = "You said the room was hard to find. We put up signs."
+    sent_at = factory.LazyFunction(timezone.now)

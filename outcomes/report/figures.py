@@ -66,13 +66,14 @@ class Source:
         return self.adapt(answer)
 
 
-# One line per owning app's selector. Still to come: outcomes' activities, "you said,
-# we did", evaluations and case studies, and payments.
+# One line per owning app's selector. Still to come: payments.
 SOURCES: list[Source] = [
     Source("people_bank.selectors.people_bank_figures", adapters.people_bank_parts),
     Source("people_bank.selectors.representation", adapters.representation_parts, dated=False),
     Source("involvement_requests.selectors.requests_figures", adapters.requests_parts),
     Source("people_bank.payments.selectors.payments_figures"),
+    # Outcomes: activities, "you said, we did", evaluations, case studies and exceptions.
+    Source("outcomes.selectors.board_report_parts"),
 ]
 
 

@@ -297,6 +297,7 @@ PAYMENTS_RECEIPT_MAX_BYTES = int(os.environ.get("PAYMENTS_RECEIPT_MAX_BYTES", 5 
 # Receipt files go after seven years (the tax year plus six, as HMRC asks of employers'
 # records); the ledger, claims and sessions stay, as finance history and Board totals.
 RETENTION_DAYS["payment_receipts"] = int(os.environ.get("RETENTION_PAYMENT_RECEIPTS_DAYS", 7 * 366))
+
 # --- Matching, allocation and invitations (involvement requests) -----------------------
 # The match page shows the best N people, ranked from a pool the database narrows first.
 REQUESTS_MATCH_LIMIT = int(os.environ.get("REQUESTS_MATCH_LIMIT", 50))
@@ -310,4 +311,19 @@ REQUESTS_INVITATION_REMINDER_DAYS = int(os.environ.get("REQUESTS_INVITATION_REMI
 CELERY_BEAT_SCHEDULE["requests-invitation-reminders"] = {
     "task": "involvement_requests.tasks.send_invitation_reminders",
     "schedule": crontab(minute=30, hour=8),
+}
+
+# --- Outcomes: evaluation forms and "you said, we did" ----------------------------------
+# A personal evaluation link works for this many days; one reminder goes after this many.
+OUTCOMES_EVALUATION_LINK_DAYS = int(os.environ.get("OUTCOMES_EVALUATION_LINK_DAYS", 28))
+OUTCOMES_EVALUATION_REMINDER_DAYS = int(os.environ.get("OUTCOMES_EVALUATION_REMINDER_DAYS", 7))
+# Evaluation comments (free text) are cleared after two years; the scores stay for the figures.
+RETENTION_DAYS["evaluation_free_text"] = int(os.environ.get("RETENTION_EVALUATION_FREE_TEXT_DAYS", 730))
+CELERY_BEAT_SCHEDULE["outcomes-send-evaluations"] = {
+    "task": "outcomes.send_due_evaluations",
+    "schedule": crontab(hour=10, minute=0),
+}
+CELERY_BEAT_SCHEDULE["outcomes-evaluation-reminders"] = {
+    "task": "outcomes.send_evaluation_reminders",
+    "schedule": crontab(hour=10, minute=30),
 }

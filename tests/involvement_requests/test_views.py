@@ -325,6 +325,7 @@ def test_declining_with_a_reason_tells_the_submitter(
 
 def test_closing_records_the_rung_achieved(ppi_client, accepted, ppi_user):
     from involvement_requests import services
+    from tests.outcomes.helpers import record_outcomes
 
     for step in (
         services.request_mark_people_allocated,
@@ -332,6 +333,7 @@ def test_closing_records_the_rung_achieved(ppi_client, accepted, ppi_user):
         services.request_start_evaluation,
     ):
         step(request=accepted, by=ppi_user)
+    record_outcomes(accepted, by=ppi_user)  # outcomes' close check: see tests/outcomes
     ppi_client.post(
         reverse("involvement_requests:close", args=[accepted.pk]), {"achieved_rung": str(rung(4).pk)}
     )

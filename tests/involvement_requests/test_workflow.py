@@ -72,6 +72,9 @@ def test_the_whole_journey_to_closed_records_both_rungs(accepted, ppi_user):
     services.request_mark_people_allocated(request=accepted, by=ppi_user)
     services.request_start(request=accepted, by=ppi_user)
     services.request_start_evaluation(request=accepted, by=ppi_user)
+    from tests.outcomes.helpers import record_outcomes
+
+    record_outcomes(accepted, by=ppi_user)  # outcomes' close check: see tests/outcomes
     services.request_close(request=accepted, by=ppi_user, achieved_rung=rung(4))
     saved = fresh(accepted)
     assert saved.status == Status.CLOSED

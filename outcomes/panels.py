@@ -1,0 +1,33 @@
+"""Home-page panel for outcomes: what the PPI team owes participants."""
+
+from ppe import dashboard
+from ppe.access import Role
+
+
+def _ppi_context(request) -> dict:
+    from django.utils import timezone
+
+    from outcomes.models import Suggestion, SuggestionStatus
+    from outcomes.report.quarters import Quarter
+    from outcomes.selectors import feedback_owed
+
+    quarter = Quarter.containing(timezone.localdate())
+    return {
+        "quarter": quarter,
+        "new_suggestions": Suggestion.objects.filter(status=SuggestionStatus.NEW).count(),
+        "feedback_owed": feedback_owed(quarter.start, quarter.end),
+    }
+
+
+def _qi_context(request) -> dict:
+    """The lead's own requests in evaluation, and what each still needs before it can close."""
+    from involvement_requests.models import Status
+    from outcomes.selectors import close_check, outcome_requests_for
+
+    waiting = outcome_requests_for(request.user).filter(status=Status.EVALUATION).order_by("pk")[:5]
+    return {"waiting": [{"request": r, "needs": close_check(r)} for r in waiting]}
+
+
+def register_all() -> None:
+    dashboard.register(dashboard.Panel(Role.PPI_TEAM, "outcomes/panel_ppi.html", _ppi_context, order=70))
+    dashboard.register(dashboard.Panel(Role.QI_LEAD, "outcomes/panel_qi.html", _qi_context, order=70))

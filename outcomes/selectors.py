@@ -1,0 +1,496 @@
+"""Every read that matters to outcomes, and the outcomes framework: the one module the
+outcomes page and the Board report both read their figures from.
+
+The framework follows seed 001's table: for each level of the spectrum of engagement
+(Inform, Engage, Involve, Co-produce), the outputs (people reached, from priority groups,
+people giving feedback, suggestions investigated or actioned, services co-produced) and
+the outcomes (participants feel informed, heard, valued, and that it makes a difference).
+Each figure is one grouped aggregate, so a quarter costs the same few queries for ten
+activities or fifty thousand."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from involvement_requests.models import InvolvementRequest, SpectrumLevel
+from involvement_requests.selectors import requests_visible_to
+from outcomes import rules
+from outcomes.models import (
+    Activity,
+    ActivityCost,
+    ActivityStatus,
+    BudgetLine,
+    CaseStudy,
+    CaseStudyStatus,
+    EvaluationKind,
+    EvaluationResponse,
+    FeedbackUpdate,
+    RequestOutcome,
+    Suggestion,
+)
+from ppe.access import can
+
+LIKERT_QUESTIONS = (
+    ("informed", "Felt informed"),
+    ("heard", "Felt heard"),
+    ("valued", "Felt valued"),
+    ("difference", "Think it will make a difference"),
+)
+PROJECT_QUESTIONS = (
+    ("own_involvement", "Their own involvement"),
+    ("wider_involvement", "The wider patients' involvement"),
+)
+# Seed 001's aims for each level, shown on the outcomes page.
+AIMS = {
+    SpectrumLevel.INFORM: "Inform patients and the community about key messages.",
+    SpectrumLevel.ENGAGE: "Engage patients and communities to gain feedback and listen to concerns.",
+    SpectrumLevel.INVOLVE: "Involve patients and the community in shaping, changing and setting up services.",
+    SpectrumLevel.COPRODUCE: "Co-produce with patients as equal partners from the earliest stages.",
+}
+
+
+# --- Who may see what -----------------------------------------------------------------
+
+
+def outcome_requests_for(user) -> QuerySet[InvolvementRequest]:
+    """Requests whose outcomes this user may record: all for the PPI team, a QI lead's own."""
+    if not can(user, "outcomes.record"):
+        return InvolvementRequest.objects.none()
+    return requests_visible_to(user)
+
+
+def case_studies_for(user) -> QuerySet[CaseStudy]:
+    """The PPI team sees every case study; a QI lead those on their own requests and every
+    published one; a Board member the published ones only."""
+    studies = CaseStudy.objects.select_related("request", "rung_reached")
+    if can(user, "outcomes.manage"):
+        return studies
+    published = Q(status=CaseStudyStatus.PUBLISHED)
+    if can(user, "outcomes.record"):
+        own = list(outcome_requests_for(user).values_list("pk", flat=True))
+        return studies.filter(published | Q(request_id__in=own))
+    if can(user, "case_studies.view_published"):
+        return studies.filter(published)
+    return studies.none()
+
+
+def may_edit_case_study(user, study: CaseStudy) -> bool:
+    if can(user, "outcomes.manage"):
+        return True
+    return (
+        study.status == CaseStudyStatus.DRAFT
+        and outcome_requests_for(user).filter(pk=study.request_id).exists()
+    )
+
+
+def suggestions_for(user) -> QuerySet[Suggestion]:
+    rows = Suggestion.objects.select_related("activity", "request", "said_by")
+    if can(user, "outcomes.manage"):
+        return rows
+    own = list(outcome_requests_for(user).values_list("pk", flat=True))
+    return rows.filter(request_id__in=own)
+
+
+# --- Lists and pages --------------------------------------------------------------------
+
+
+def activities_for_list() -> QuerySet[Activity]:
+    return Activity.objects.select_related("rung").only(
+        "id", "title", "kind", "held_on", "online", "place", "status", "people_reached", "rung__name"
+    )
+
+
+def activity_for_page(pk: int) -> Activity:
+    return (
+        Activity.objects.select_related("rung", "created_by")
+        .prefetch_related("requests", "organisations", "priority_reach__group", "costs")
+        .get(pk=pk)
+    )
+
+
+def activity_attendees(activity: Activity):
+    return activity.attendees.order_by("last_name", "first_name", "id")
+
+
+def partners_on_request(request: InvolvementRequest):
+    """The Patient Partners who sit on a request's project: those the PPI team allocated to
+    it, and any who took part in one of its activities without a formal allocation."""
+    from people_bank.models import Person
+
+    return (
+        Person.objects.filter(
+            Q(allocations__request=request) | Q(activities__requests=request),
+            patient_partner__isnull=False,
+            erased_at__isnull=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def people_involved(*, request: InvolvementRequest | None = None, activity: Activity | None = None):
+    """Everyone owed a "you said, we did" update: attendees, and anyone whose suggestion
+    was recorded against it."""
+    from people_bank.models import Person
+
+    if request is not None:
+        involved = Q(activities__requests=request) | Q(suggestions__request=request)
+    else:
+        involved = Q(activities=activity) | Q(suggestions__activity=activity)
+    return (
+        Person.objects.filter(involved, erased_at__isnull=True)
+        .exclude(status="left")
+        .distinct()
+        .order_by("last_name", "first_name", "id")
+    )
+
+
+def evaluation_summary(responses: QuerySet[EvaluationResponse]) -> dict:
+    """Average score and share agreeing for each question, in one query."""
+    aggregates = {"count": Count("pk")}
+    for name, _label in LIKERT_QUESTIONS + PROJECT_QUESTIONS:
+        aggregates[f"{name}_avg"] = Avg(name)
+        aggregates[f"{name}_n"] = Count(name)
+        aggregates[f"{name}_agree"] = Count("pk", filter=Q(**{f"{name}__gte": rules.AGREE_FROM}))
+    row = responses.aggregate(**aggregates)
+    questions = []
+    for name, label in LIKERT_QUESTIONS + PROJECT_QUESTIONS:
+        answered = row[f"{name}_n"]
+        if not answered:
+            continue
+        questions.append(
+            {
+                "key": name,
+                "label": label,
+                "average": _two_places(row[f"{name}_avg"]),
+                "agree_percent": rules.share(row[f"{name}_agree"], answered),
+                "answered": answered,
+            }
+        )
+    return {"count": row["count"], "questions": questions}
+
+
+def request_outcomes_page(request: InvolvementRequest) -> dict:
+    """Everything the request's outcomes page shows, in a fixed number of queries."""
+    return {
+        "outcome": RequestOutcome.objects.filter(request=request).select_related("rung_achieved").first(),
+        "activities": list(request.activities.select_related("rung").order_by("-held_on")),
+        "suggestions": list(Suggestion.objects.filter(request=request).select_related("said_by")),
+        "case_studies": list(request.case_studies.select_related("rung_reached")),
+        "feedback": list(request.feedback_updates.annotate(people=Count("deliveries"))),
+        "evaluations": evaluation_summary(
+            EvaluationResponse.objects.filter(Q(request=request) | Q(activity__requests=request))
+        ),
+        "project_evaluations": evaluation_summary(
+            EvaluationResponse.objects.filter(request=request, kind=EvaluationKind.PROJECT)
+        ),
+    }
+
+
+def close_check(request: InvolvementRequest) -> str | None:
+    """Why a request cannot close yet, or None: the outcomes must be recorded (rung
+    achieved, what changed) and the "you said, we did" update sent."""
+    missing = []
+    outcome = RequestOutcome.objects.filter(request_id=request.pk).first()
+    if outcome is None or not outcome.what_changed.strip():
+        missing.append("record the rung achieved and what changed")
+    if not FeedbackUpdate.objects.filter(request_id=request.pk, sent_at__isnull=False).exists():
+        missing.append('send the "you said, we did" update to everyone involved')
+    if missing:
+        return "Before closing the request, " + " and ".join(missing) + " on its outcomes page."
+    return None
+
+
+# --- The outcomes framework -------------------------------------------------------------
+
+
+def _levels() -> list[tuple[str, str]]:
+    return list(SpectrumLevel.choices)
+
+
+def _two_places(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def outcomes_framework(start: datetime.date, end: datetime.date) -> dict:
+    """Outputs and outcomes for each level of the spectrum between two dates (inclusive).
+
+    An activity, its suggestions and its evaluations belong to the activity's rung's level;
+    a suggestion or evaluation made on a request belongs to the level of the rung the
+    request had achieved (or planned) when it was recorded: services.spectrum_level_of
+    keeps it on the row, so each figure is one grouped scan of one table."""
+    held = Activity.objects.filter(status=ActivityStatus.HELD, held_on__range=(start, end))
+    activity_rows = held.values("rung__spectrum_level").annotate(
+        activities=Count("pk"),
+        reached=Coalesce(Sum("people_reached"), 0),
+        priority=Coalesce(Sum("priority_reached"), 0),
+        anonymous=Coalesce(Sum("anonymous_count"), 0),
+    )
+    attendee_rows = (
+        Activity.attendees.through.objects.filter(
+            activity__status=ActivityStatus.HELD, activity__held_on__range=(start, end)
+        )
+        .values("activity__rung__spectrum_level")
+        .annotate(attendees=Count("pk"), people=Count("person_id", distinct=True))
+    )
+    suggestion_rows = (
+        Suggestion.objects.filter(received_on__range=(start, end))
+        .values(level=F("spectrum_level"))
+        .annotate(received=Count("pk"), responded=Count("pk", filter=Q(status__in=rules.RESPONDED)))
+    )
+    evaluation_aggregates = {"responses": Count("pk")}
+    for name, _label in LIKERT_QUESTIONS:
+        evaluation_aggregates[f"{name}_avg"] = Avg(name)
+        evaluation_aggregates[f"{name}_agree"] = Count("pk", filter=Q(**{f"{name}__gte": rules.AGREE_FROM}))
+    evaluation_rows = (
+        EvaluationResponse.objects.filter(submitted_on__range=(start, end))
+        .values(level=F("spectrum_level"))
+        .annotate(**evaluation_aggregates)
+    )
+    coproduced_rows = (
+        RequestOutcome.objects.filter(recorded_at__date__range=(start, end))
+        .values("rung_achieved__spectrum_level")
+        .annotate(services=Count("pk"))
+    )
+
+    by_level: dict[str, dict] = defaultdict(dict)
+    for row in activity_rows:
+        by_level[row["rung__spectrum_level"]].update(row)
+    for row in attendee_rows:
+        by_level[row["activity__rung__spectrum_level"]].update(row)
+    for row in suggestion_rows:
+        by_level[row["level"]].update(row)
+    for row in evaluation_rows:
+        by_level[row["level"]].update(row)
+    for row in coproduced_rows:
+        by_level[row["rung_achieved__spectrum_level"]].update(row)
+
+    levels = []
+    for key, label in _levels():
+        row = by_level.get(key, {})
+        responses = row.get("responses", 0)
+        received, responded = row.get("received", 0), row.get("responded", 0)
+        levels.append(
+            {
+                "key": key,
+                "label": label,
+                "aim": AIMS[key],
+                "outputs": {
+                    "activities": row.get("activities", 0),
+                    "people_reached": row.get("reached", 0),
+                    "priority_reached": row.get("priority", 0),
+                    "people_bank_attendances": row.get("attendees", 0),
+                    "anonymous_attendances": row.get("anonymous", 0),
+                    "people_giving_feedback": responses,
+                    "suggestions_received": received,
+                    "suggestions_responded": responded,
+                    "suggestions_responded_percent": rules.share(responded, received),
+                    "services_with_outcomes": row.get("services", 0),
+                },
+                "outcomes": [
+                    {
+                        "key": name,
+                        "label": question,
+                        "average": _two_places(row.get(f"{name}_avg")),
+                        "agree_percent": rules.share(row.get(f"{name}_agree", 0), responses),
+                    }
+                    for name, question in LIKERT_QUESTIONS
+                ],
+            }
+        )
+    totals = {
+        name: sum(level["outputs"][name] for level in levels)
+        for name in (
+            "activities",
+            "people_reached",
+            "priority_reached",
+            "people_bank_attendances",
+            "anonymous_attendances",
+            "people_giving_feedback",
+            "suggestions_received",
+            "suggestions_responded",
+            "services_with_outcomes",
+        )
+    }
+    totals["suggestions_responded_percent"] = rules.share(
+        totals["suggestions_responded"], totals["suggestions_received"]
+    )
+    totals["target_percent"] = rules.ACTIONED_TARGET
+    totals["target_met"] = rules.target_met(totals["suggestions_responded"], totals["suggestions_received"])
+    cost_rows = {
+        row["line"]: row["total"]
+        for row in ActivityCost.objects.filter(
+            activity__status=ActivityStatus.HELD, activity__held_on__range=(start, end)
+        )
+        .values("line")
+        .annotate(total=Sum("amount"))
+    }
+    costs = [
+        {"line": label, "amount": cost_rows[key]} for key, label in BudgetLine.choices if cost_rows.get(key)
+    ]
+    by_kind = list(
+        held.values("kind").annotate(activities=Count("pk"), reached=Coalesce(Sum("people_reached"), 0))
+    )
+    kind_labels = dict(Activity._meta.get_field("kind").choices)
+    return {
+        "start": start,
+        "end": end,
+        "levels": levels,
+        "totals": totals,
+        "costs": costs,
+        "total_cost": sum((c["amount"] for c in costs), Decimal("0.00")),
+        "by_kind": sorted(
+            ({"label": kind_labels.get(r["kind"], r["kind"]), **r} for r in by_kind),
+            key=lambda r: (-r["activities"], r["label"]),
+        ),
+    }
+
+
+def published_case_studies(start: datetime.date, end: datetime.date) -> list[CaseStudy]:
+    return list(
+        CaseStudy.objects.filter(status=CaseStudyStatus.PUBLISHED, published_at__date__range=(start, end))
+        .select_related("rung_reached")
+        .order_by("-published_at")[:10]
+    )
+
+
+def feedback_owed(start: datetime.date, end: datetime.date) -> int:
+    """Activities held in the period with no "you said, we did" update sent yet."""
+    return (
+        Activity.objects.filter(status=ActivityStatus.HELD, held_on__range=(start, end))
+        .exclude(feedback_updates__sent_at__isnull=False)
+        .count()
+    )
+
+
+# --- The Board report ---------------------------------------------------------------------
+
+
+def _fig(key: str, label: str, value, unit: str = "count", headline: bool = False) -> dict:
+    return {"key": key, "label": label, "value": value, "unit": unit, "headline": headline}
+
+
+def _text(value) -> str:
+    return "–" if value is None else str(value)
+
+
+def board_report_parts(start: datetime.date, end: datetime.date) -> dict:
+    """The Board report's outcomes sections (figures.py's contract): aggregates only, no
+    person's name anywhere."""
+    framework = outcomes_framework(start, end)
+    totals = framework["totals"]
+    levels = framework["levels"]
+    activities = {
+        "figures": [
+            _fig("activities_held", "Activities held", totals["activities"], headline=True),
+            _fig("people_reached", "People reached", totals["people_reached"], headline=True),
+            _fig("priority_reached", "Of them, from priority groups", totals["priority_reached"]),
+            _fig("activity_costs", "Spent on activities", str(framework["total_cost"]), unit="money"),
+        ],
+        "tables": [
+            {
+                "title": "Outputs by level of the spectrum of engagement",
+                "columns": [
+                    "Level",
+                    "Activities",
+                    "People reached",
+                    "From priority groups",
+                    "Giving feedback",
+                ],
+                "rows": [
+                    [
+                        level["label"],
+                        level["outputs"]["activities"],
+                        level["outputs"]["people_reached"],
+                        level["outputs"]["priority_reached"],
+                        level["outputs"]["people_giving_feedback"],
+                    ]
+                    for level in levels
+                ],
+            }
+        ],
+        "charts": [
+            {
+                "title": "People reached by level of the spectrum",
+                "series": ["People reached", "From priority groups"],
+                "unit": "",
+                "bars": [
+                    {
+                        "label": level["label"],
+                        "values": [level["outputs"]["people_reached"], level["outputs"]["priority_reached"]],
+                    }
+                    for level in levels
+                ],
+            }
+        ],
+    }
+    if framework["costs"]:
+        activities["tables"].append(
+            {
+                "title": "Spending by budget line",
+                "columns": ["Budget line", "Spent (£)"],
+                "rows": [[c["line"], str(c["amount"])] for c in framework["costs"]],
+            }
+        )
+    responses = totals["people_giving_feedback"]
+    evaluations: dict = {}
+    if responses:
+        overall = evaluation_summary(EvaluationResponse.objects.filter(submitted_on__range=(start, end)))
+        evaluations = {
+            "figures": [_fig("evaluation_responses", "Evaluation forms returned", overall["count"])]
+            + [
+                _fig(
+                    f"evaluation_{q['key']}_agree",
+                    f"{q['label']} (agree or strongly agree)",
+                    _text(q["agree_percent"]),
+                    unit="percent",
+                    headline=q["key"] == "heard",
+                )
+                for q in overall["questions"]
+            ],
+            "tables": [
+                {
+                    "title": "Evaluation scores by level (average out of 5)",
+                    "columns": ["Level", *[label for _key, label in LIKERT_QUESTIONS]],
+                    "rows": [
+                        [level["label"], *[_text(o["average"]) for o in level["outcomes"]]]
+                        for level in levels
+                        if level["outputs"]["people_giving_feedback"]
+                    ],
+                }
+            ],
+        }
+    studies = published_case_studies(start, end)
+    parts = {
+        "activities": activities if totals["activities"] else {},
+        "you_said_we_did": {
+            "suggestions": {
+                "received": totals["suggestions_received"],
+                "actioned": totals["suggestions_responded"],
+            }
+        },
+        "evaluations": evaluations,
+        "case_studies": {
+            "highlights": [
+                {"title": s.title, "summary": f"{s.what_changed} Rung reached: {s.rung_reached.name}."}
+                for s in studies
+            ]
+        },
+    }
+    exceptions = []
+    owed = feedback_owed(start, end)
+    if owed:
+        exceptions.append(f'{owed} activities held this quarter have had no "you said, we did" update yet.')
+    if totals["target_met"] is False:
+        exceptions.append(
+            f"Suggestions investigated or actioned: {totals['suggestions_responded_percent']}%, "
+            f"below the {rules.ACTIONED_TARGET}% target."
+        )
+    if exceptions:
+        parts["exceptions"] = {"items": exceptions}
+    return {key: part for key, part in parts.items() if part}

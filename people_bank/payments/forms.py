@@ -32,15 +32,19 @@ class PartnerChoiceField(forms.ModelMultipleChoiceField):
         return obj.display_name
 
 
-class RequestNumberField(forms.IntegerField):
-    """The Patient Involvement Request a session was for, by its number (optional)."""
+class NumberField(forms.IntegerField):
+    """Something a session was for, typed by the number shown on it (optional)."""
+
+    model_label = ""
+    noun = ""
+    help_noun = ""
 
     def __init__(self, **kwargs):
         super().__init__(
-            label="Patient Involvement Request number (optional)",
+            label=f"{self.noun} number (optional)",
             required=False,
             min_value=1,
-            help_text="The number shown on the request, if the session was for one.",
+            help_text=f"The number shown on the {self.help_noun}, if the session was for one.",
             **kwargs,
         )
 
@@ -50,11 +54,21 @@ class RequestNumberField(forms.IntegerField):
             return None
         from django.apps import apps
 
-        model = apps.get_model("involvement_requests", "InvolvementRequest")
-        found = model.objects.filter(pk=number).first()
+        found = apps.get_model(self.model_label).objects.filter(pk=number).first()
         if found is None:
-            raise forms.ValidationError("There is no Patient Involvement Request with that number")
+            raise forms.ValidationError(f"There is no {self.noun} with that number")
         return found
+
+
+class RequestNumberField(NumberField):
+    model_label = "involvement_requests.InvolvementRequest"
+    noun = help_noun = "Patient Involvement Request"
+
+
+class ActivityNumberField(NumberField):
+    model_label = "outcomes.Activity"
+    noun = "Engagement activity"
+    help_noun = "activity's page"
 
 
 class SessionDetailsMixin(forms.Form):
@@ -62,6 +76,7 @@ class SessionDetailsMixin(forms.Form):
     kind = forms.ChoiceField(label="Type of session", choices=Session.Kind.choices, widget=forms.RadioSelect)
     description = forms.CharField(label="What the session was (optional)", max_length=200, required=False)
     involvement_request = RequestNumberField()
+    activity = ActivityNumberField()
 
     def clean_minutes(self):
         return _positive(self.cleaned_data.get("minutes"), "The length")
@@ -69,7 +84,7 @@ class SessionDetailsMixin(forms.Form):
 
 class SessionBulkForm(NHSFormMixin, SessionDetailsMixin):
     submit_label = "Record sessions"
-    field_order = ["held_on", "people", "minutes", "kind", "description", "involvement_request"]
+    field_order = ["held_on", "people", "minutes", "kind", "description", "involvement_request", "activity"]
 
     held_on = NHSDateField(label="Date of the session")
     people = PartnerChoiceField(

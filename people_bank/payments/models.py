@@ -117,6 +117,15 @@ class Session(models.Model):
         on_delete=models.SET_NULL,
         related_name="payment_sessions",
     )
+    # The engagement activity it was for (outcomes), if any. By name only: the People Bank
+    # does not import outcomes.
+    activity = models.ForeignKey(
+        "outcomes.Activity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partner_sessions",
+    )
     # Decided once, when recorded, under a lock on the partner (services.session_record).
     within_cap = models.BooleanField(default=True)
     method = models.CharField(max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.PAID)

@@ -163,9 +163,9 @@ def claims_for_person(person: Person, limit: int = 50):
 
 
 def session_for_page(pk: int) -> Session:
-    return Session.objects.select_related("person", "recorded_by", "cancelled_by", "involvement_request").get(
-        pk=pk
-    )
+    return Session.objects.select_related(
+        "person", "recorded_by", "cancelled_by", "involvement_request", "activity"
+    ).get(pk=pk)
 
 
 def session_history(session: Session) -> list[LedgerEntry]:

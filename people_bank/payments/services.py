@@ -222,6 +222,7 @@ def session_record(
     kind: str,
     description: str = "",
     involvement_request=None,
+    activity=None,
     by,
 ) -> Session:
     """Record one session. Whether it is paid is decided here, and only here."""
@@ -255,6 +256,7 @@ def session_record(
         kind=kind,
         description=description,
         involvement_request=involvement_request,
+        activity=activity,
         within_cap=within,
         method=method,
         amount=amount,
@@ -286,7 +288,14 @@ def sessions_record_bulk(*, people, by, **values) -> list[Session]:
 
 @transaction.atomic
 def session_update(
-    *, session: Session, minutes: int, kind: str, description: str = "", involvement_request=None, by
+    *,
+    session: Session,
+    minutes: int,
+    kind: str,
+    description: str = "",
+    involvement_request=None,
+    activity=None,
+    by,
 ) -> Session:
     """Change what does not touch money. A new date or person is a cancel and a new session."""
     session = Session.objects.select_for_update().get(pk=session.pk)
@@ -297,7 +306,8 @@ def session_update(
         raise PaymentsError(f"The length must be between 1 and {MAX_SESSION_MINUTES} minutes")
     session.minutes, session.kind, session.description = minutes, kind, description
     session.involvement_request = involvement_request
-    session.save(update_fields=["minutes", "kind", "description", "involvement_request"])
+    session.activity = activity
+    session.save(update_fields=["minutes", "kind", "description", "involvement_request", "activity"])
     audit.record(None, "change", session, user=by)
     return session
 

@@ -90,6 +90,7 @@ def session_bulk(request):
                 kind=data["kind"],
                 description=data["description"],
                 involvement_request=data["involvement_request"],
+                activity=data["activity"],
                 by=request.user,
             )
         except services.PaymentsError as error:
@@ -141,6 +142,7 @@ def session_detail(request, pk: int):
         "kind": session.kind,
         "description": session.description,
         "involvement_request": session.involvement_request_id,
+        "activity": session.activity_id,
     }
     edit_form = forms.SessionEditForm(request.POST or None, initial=initial, prefix="edit")
     if request.method == "POST" and edit_form.is_valid():
@@ -152,6 +154,7 @@ def session_detail(request, pk: int):
                 kind=data["kind"],
                 description=data["description"],
                 involvement_request=data["involvement_request"],
+                activity=data["activity"],
                 by=request.user,
             )
         except services.PaymentsError as error:

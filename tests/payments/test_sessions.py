@@ -217,3 +217,21 @@ def test_a_session_in_an_open_month_can_be_edited(partner, ppi_user, ppi_client)
     assert ppi_client.post(url, {"edit-minutes": 30, "edit-kind": "event"}).status_code == 302
     session.refresh_from_db()
     assert (session.minutes, session.kind) == (30, "event")
+
+
+def test_an_unknown_activity_number_is_refused(partner, ppi_client):
+    _refused(ppi_client, _bulk(last_month_day(), [partner], activity=999999), "no Engagement activity")
+
+
+def test_a_session_is_linked_to_its_activity_and_the_page_names_it(partner, ppi_client):
+    from tests.factories import ActivityFactory, default_ladder
+
+    default_ladder()
+    activity = ActivityFactory(title="Discharge focus group")
+    ppi_client.post(
+        reverse("people_bank:payments:session_bulk"), _bulk(last_month_day(), [partner], activity=activity.pk)
+    )
+    session = Session.objects.get(person=partner)
+    assert session.activity == activity
+    page = ppi_client.get(reverse("people_bank:payments:session_detail", args=[session.pk])).content.decode()
+    assert f"{activity.pk}: Discharge focus group" in page

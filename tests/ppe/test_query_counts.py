@@ -66,7 +66,45 @@ def _reports(n, ctx):
         f.ReportVersionFactory(quarter=Quarter(2015 + i // 4, i % 4 + 1).slug, number=1)
 
 
+def _activities(n, ctx):
+    f.default_ladder()
+    organisation = f.OrganisationFactory()
+    for _ in range(n):
+        activity = f.ActivityFactory()
+        activity.attendees.add(f.PersonFactory())
+        activity.organisations.add(organisation)
+        f.SuggestionFactory(activity=activity)
+        f.EvaluationResponseFactory(activity=activity)
+
+
+def _suggestions(n, ctx):
+    f.default_ladder()
+    for _ in range(n):
+        f.SuggestionFactory()
+
+
+def _case_studies(n, ctx):
+    f.default_ladder()
+    for _ in range(n):
+        f.CaseStudyFactory(status="published", request__submitted_by=ctx["qi"])
+
+
+def _claims(n, ctx):
+    for _ in range(n):
+        f.ExpenseClaimFactory(recorded_by=ctx["ppi"])
+
+
+def _sessions(n, ctx):
+    for _ in range(n):
+        f.PaymentSessionFactory(recorded_by=ctx["ppi"])
+
+
 LIST_PAGES = [
+    ("outcomes:activity_list", "ppi", _activities),
+    ("outcomes:suggestion_list", "ppi", _suggestions),
+    ("outcomes:case_study_list", "board", _case_studies),
+    ("people_bank:payments:claim_list", "ppi", _claims),
+    ("people_bank:payments:index", "ppi", _sessions),
     ("people_bank:person_list", "ppi", _people),
     ("people_bank:organisation_list", "ppi", _organisations),
     ("people_bank:round_list", "ppi", _rounds),

@@ -6,7 +6,7 @@ class InvolvementRequestsConfig(AppConfig):
     verbose_name = "Patient Involvement Requests"
 
     def ready(self):
-        from involvement_requests import dashboard
+        from involvement_requests import dashboard, personal_data
         from ppe.access import Role
         from ppe.dashboard import Panel, register
 
@@ -18,3 +18,4 @@ class InvolvementRequestsConfig(AppConfig):
                 Role.PPI_TEAM, "involvement_requests/panels/ppi_team.html", dashboard.ppi_team_panel, order=20
             )
         )
+        personal_data.register_holder()

@@ -7,11 +7,12 @@ class OutcomesConfig(AppConfig):
 
     def ready(self):
         from involvement_requests.services import register_close_check
-        from outcomes import panels, retention, selectors
+        from outcomes import panels, personal_data, retention, selectors
         from outcomes.report import panels as report_panels
 
         report_panels.register_all()
         panels.register_all()
         retention.register()
+        personal_data.register_holder()
         # A request closes only once its outcomes are recorded and the feedback sent.
         register_close_check(selectors.close_check)

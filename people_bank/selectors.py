@@ -445,6 +445,9 @@ def subject_access_data(person: Person) -> dict:
     from people_bank.payments.selectors import payments_subject_access
 
     data.update(payments_subject_access(person))
+    from people_bank import personal_data
+
+    data.update(personal_data.export_all(person))
     return data
 
 

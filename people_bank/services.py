@@ -377,6 +377,9 @@ def person_erase(*, person: Person, by) -> Person:
     person.organisation_roles.update(person=None)
     person.consents.update(note="")
     person.status_changes.update(note="")
+    from people_bank import personal_data
+
+    personal_data.erase_all(person)
     audit.record(None, "erase", person, user=by)
     return person
 

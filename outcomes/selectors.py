@@ -56,6 +56,8 @@ AIMS = {
 
 # --- Who may see what -----------------------------------------------------------------
 
+PENNY = Decimal("0.01")
+
 
 def outcome_requests_for(user) -> QuerySet[InvolvementRequest]:
     """Requests whose outcomes this user may record: all for the PPI team, a QI lead's own."""
@@ -330,8 +332,11 @@ def outcomes_framework(start: datetime.date, end: datetime.date) -> dict:
         .values("line")
         .annotate(total=Sum("amount"))
     }
+    # Pounds and pence, whatever the database's SUM hands back (SQLite's is not exact).
     costs = [
-        {"line": label, "amount": cost_rows[key]} for key, label in BudgetLine.choices if cost_rows.get(key)
+        {"line": label, "amount": Decimal(cost_rows[key]).quantize(PENNY)}
+        for key, label in BudgetLine.choices
+        if cost_rows.get(key)
     ]
     by_kind = list(
         held.values("kind").annotate(activities=Count("pk"), reached=Coalesce(Sum("people_reached"), 0))

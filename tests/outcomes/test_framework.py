@@ -86,6 +86,12 @@ def test_outputs_per_level_of_the_spectrum_count_only_held_activities_in_the_qua
         {"line": "Interpreting and translation", "amount": Decimal("120.00")},
     ]
     assert framework["total_cost"] == Decimal("170.00")
+    # Shown as pounds and pence, on every database (SQLite's SUM is not exact).
+    assert [str(c["amount"]) for c in framework["costs"]] + [str(framework["total_cost"])] == [
+        "50.00",
+        "120.00",
+        "170.00",
+    ]
 
 
 def test_outcomes_per_level_are_the_share_agreeing_and_the_average(quarter_data):

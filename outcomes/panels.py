@@ -28,6 +28,15 @@ def _qi_context(request) -> dict:
     return {"waiting": [{"request": r, "needs": close_check(r)} for r in waiting]}
 
 
+def _board_context(request) -> dict:
+    """The latest published case studies: what a Board member may read besides totals."""
+    from outcomes.models import CaseStudy, CaseStudyStatus
+
+    published = CaseStudy.objects.filter(status=CaseStudyStatus.PUBLISHED).order_by("-published_at", "-pk")
+    return {"case_studies": list(published.only("pk", "title", "published_at")[:3])}
+
+
 def register_all() -> None:
+    dashboard.register(dashboard.Panel(Role.BOARD, "outcomes/panel_board.html", _board_context, order=70))
     dashboard.register(dashboard.Panel(Role.PPI_TEAM, "outcomes/panel_ppi.html", _ppi_context, order=70))
     dashboard.register(dashboard.Panel(Role.QI_LEAD, "outcomes/panel_qi.html", _qi_context, order=70))

@@ -6,6 +6,7 @@ class PeopleBankConfig(AppConfig):
     verbose_name = "People Bank"
 
     def ready(self):
+        from people_bank import signals
         from people_bank.dashboard import register_panels
         from people_bank.payments.retention import register_rules as register_payment_rules
         from people_bank.retention import register_rules
@@ -13,3 +14,4 @@ class PeopleBankConfig(AppConfig):
         register_panels()
         register_rules()
         register_payment_rules()
+        signals.connect()

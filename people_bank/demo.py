@@ -319,6 +319,11 @@ def _seed_person_history(rng, people, staff) -> None:
                 EqualityMonitoring(person_id=p.pk, objects_to_monitoring_use=rng.random() < 0.05, **answers)
             )
     EqualityMonitoring.objects.bulk_create(equality, batch_size=BATCH)
+    from django.core.cache import cache
+
+    from people_bank.selectors import WHOLE_BANK_COUNTS
+
+    cache.delete(WHOLE_BANK_COUNTS)  # bulk inserts send no signals
 
 
 def _seed_roles(rng, people_ids, today, staff) -> None:

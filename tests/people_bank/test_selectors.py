@@ -101,3 +101,19 @@ def test_a_qi_lead_sees_only_name_role_and_how_to_get_in_touch():
     assert row["roles"] == ["Patient Partner"]
     assert row["preferred_contact"] == "Phone" and row["contact"] == partner.person.phone
     assert set(row) == {"id", "name", "roles", "preferred_contact", "contact"}
+
+
+def test_the_whole_bank_counts_follow_every_change_to_equality_answers(ppi_user):
+    from people_bank import services as people_services
+    from people_bank.selectors import equality_profile_counts
+    from tests.factories import PersonFactory
+
+    first, second = PersonFactory(), PersonFactory()
+    people_services.equality_save(person=first, answers={"carer": "yes"}, by=ppi_user)
+    assert equality_profile_counts()["carer"] == {"yes": 1}  # now cached
+    people_services.equality_save(person=second, answers={"carer": "yes"}, by=ppi_user)
+    assert equality_profile_counts()["carer"] == {"yes": 2}
+    people_services.equality_save(person=first, answers={"carer": "no"}, by=ppi_user)
+    assert equality_profile_counts()["carer"] == {"yes": 1, "no": 1}
+    people_services.person_erase(person=second, by=ppi_user)
+    assert equality_profile_counts()["carer"] == {"no": 1}

@@ -121,7 +121,7 @@ def serve(env: dict) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(VENV_BIN / "gunicorn"), "ppe.wsgi:application", "-w", "2", "-b", f"127.0.0.1:{APP_PORT}",
          "--log-level", "critical"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stderr=subprocess.DEVNULL,  # the outages are on purpose: no tracebacks
     )  # fmt: skip
     from bench.run import _wait_for
 

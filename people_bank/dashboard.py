@@ -7,10 +7,9 @@ from ppe.access import Role
 def ppi_panel(request) -> dict:
     from people_bank import selectors
 
-    due = selectors.reviews_and_tenure_ends_due()
     return {
-        "due": due[:5],
-        "due_count": len(due),
+        "due": selectors.reviews_and_tenure_ends_due(limit=5),
+        "due_count": selectors.reviews_and_tenure_ends_due_count(),
         "follow_ups": list(selectors.overdue_follow_ups(request.user)[:10]),
         "awaiting": selectors.improvers_awaiting_confirmation().count(),
         "reminders": list(selectors.recent_reminders(days=7)[:10]),

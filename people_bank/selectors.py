@@ -188,24 +188,39 @@ def improvers_confirmed() -> QuerySet[HospitalImprover]:
     return HospitalImprover.objects.filter(confirmed_at__isnull=False, person__erased_at__isnull=True)
 
 
-def reviews_and_tenure_ends_due(today: datetime.date | None = None, days: int = 90) -> list[dict]:
-    """Reviews not yet held and tenure ends in the next `days` days, soonest first."""
-    today = today or timezone.localdate()
+def _due_querysets(today: datetime.date, days: int):
     until = today + datetime.timedelta(days=days)
     partners = PatientPartner.objects.select_related("person").filter(person__erased_at__isnull=True)
-    rows = [
-        {"partner": p, "kind": "Review due", "due_on": p.review_due_on}
-        for p in partners.filter(
-            review_outcome=PatientPartner.Review.PENDING, review_due_on__range=(today, until)
-        )
-    ]
-    rows += [
-        {"partner": p, "kind": "Tenure ends", "due_on": p.tenure_ends_on}
-        for p in partners.filter(tenure_ends_on__range=(today, until))
-    ]
-    for row in rows:
-        row["days_left"] = (row["due_on"] - today).days
-    return sorted(rows, key=lambda r: (r["due_on"], r["partner"].person.last_name))
+    reviews = partners.filter(
+        review_outcome=PatientPartner.Review.PENDING, review_due_on__range=(today, until)
+    )
+    ends = partners.filter(tenure_ends_on__range=(today, until))
+    return (
+        (reviews.order_by("review_due_on", "person__last_name"), "Review due", "review_due_on"),
+        (ends.order_by("tenure_ends_on", "person__last_name"), "Tenure ends", "tenure_ends_on"),
+    )
+
+
+def reviews_and_tenure_ends_due(
+    today: datetime.date | None = None, days: int = 90, limit: int | None = None
+) -> list[dict]:
+    """Reviews not yet held and tenure ends in the next `days` days, soonest first (the
+    first `limit` of them, if given)."""
+    today = today or timezone.localdate()
+    rows = []
+    for queryset, kind, field in _due_querysets(today, days):
+        for partner in queryset[:limit] if limit else queryset:
+            due_on = getattr(partner, field)
+            rows.append(
+                {"partner": partner, "kind": kind, "due_on": due_on, "days_left": (due_on - today).days}
+            )
+    rows.sort(key=lambda r: (r["due_on"], r["partner"].person.last_name))
+    return rows[:limit] if limit else rows
+
+
+def reviews_and_tenure_ends_due_count(today: datetime.date | None = None, days: int = 90) -> int:
+    today = today or timezone.localdate()
+    return sum(queryset.count() for queryset, _kind, _field in _due_querysets(today, days))
 
 
 def recent_reminders(days: int = 14) -> QuerySet[TenureReminder]:

@@ -117,3 +117,24 @@ def test_the_whole_bank_counts_follow_every_change_to_equality_answers(ppi_user)
     assert equality_profile_counts()["carer"] == {"yes": 1, "no": 1}
     people_services.person_erase(person=second, by=ppi_user)
     assert equality_profile_counts()["carer"] == {"no": 1}
+
+
+def test_the_home_panel_counts_everything_due_and_lists_the_five_soonest(ppi_client):
+    import datetime
+
+    from django.utils import timezone
+
+    from people_bank import selectors
+    from tests.factories import PatientPartnerFactory
+
+    today = timezone.localdate()
+    for days in (40, 10, 70, 5, 25, 60, 15):
+        PatientPartnerFactory(review_due_on=today + datetime.timedelta(days=days))
+    PatientPartnerFactory(review_due_on=today + datetime.timedelta(days=200))  # not yet
+    everything = selectors.reviews_and_tenure_ends_due()
+    assert selectors.reviews_and_tenure_ends_due_count() == len(everything) == 7
+    soonest = selectors.reviews_and_tenure_ends_due(limit=5)
+    assert [row["days_left"] for row in soonest] == [5, 10, 15, 25, 40]
+    assert soonest == everything[:5]
+    page = ppi_client.get("/").content.decode()
+    assert "7 reviews or tenure ends in the next 90 days" in page

@@ -123,9 +123,9 @@ def serve(env: dict) -> subprocess.Popen:
          "--log-level", "critical"],
         cwd=ROOT, env=env, stderr=subprocess.DEVNULL,  # the outages are on purpose: no tracebacks
     )  # fmt: skip
-    from bench.run import _wait_for
+    from bench.common import wait_for
 
-    _wait_for(APP_PORT, server)
+    wait_for(APP_PORT, server)
     return server
 
 

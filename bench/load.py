@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 
-from bench.run import _wait_for, percentile  # noqa: E402
+from bench.common import percentile, wait_for  # noqa: E402
 
 
 class FormReader(HTMLParser):
@@ -280,7 +280,7 @@ def main() -> None:
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(args.port, server)
+        wait_for(args.port, server)
         print(f"{args.staff} staff for {args.seconds:.0f} s against gunicorn (4 workers), PostgreSQL, Redis")
         stats = run_load(args.port, args.staff, args.seconds, ids)
         took = args.seconds

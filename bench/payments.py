@@ -65,7 +65,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
 
-    from bench.people_bank import percentile
+    from bench.common import percentile
     from people_bank.payments import services
     from people_bank.payments.models import ExpenseClaim, FinanceExport, LedgerEntry, Session
 

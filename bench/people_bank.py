@@ -13,12 +13,9 @@ four concurrent clients, as the issue's targets are stated (median 15 ms, p95 50
 """
 
 import argparse
-import http.client
 import os
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -43,6 +40,8 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+
+    from bench.common import percentile
 
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the figures only mean something there.")
@@ -114,90 +113,18 @@ def main() -> None:
         counts = "/".join(map(str, sorted(queries)))
         print(f"{label:<28} {statistics.median(times):>10.1f} {p95:>8.1f} {counts:>8}")
     if args.gunicorn:
-        under_gunicorn(pages, args)
+        timed_under_gunicorn(pages, args)
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, int(len(ordered) * share) - 1)]
+def timed_under_gunicorn(pages, args) -> None:
+    from bench.run import under_gunicorn
 
-
-def under_gunicorn(pages, args, clients: int = 4) -> None:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
-
-    user = User.objects.get(username="ppi")
-    cookies = []
-    for _ in range(clients):  # one session each, as four members of staff would have
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session["ppe_signed_in_at"] = int(time.time())
-        session.save()
-        cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
-    env = {**os.environ, "DEBUG": "false", "DJANGO_SETTINGS_MODULE": "ppe.settings.local"}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "ppe.wsgi:application",
-            "-w",
-            "4",
-            "-b",
-            f"127.0.0.1:{args.port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    try:
-        _wait_for(args.port, server)
-        print(f"\nUnder gunicorn (4 workers), {clients} concurrent clients, {args.repeat} requests each\n")
-        print(f"{'page':<28} {'median ms':>10} {'p95 ms':>8}")
-        for label, url in pages:
-            times: list[float] = []
-            lock = threading.Lock()
-
-            def client(cookie, url=url, times=times, lock=lock):
-                connection = http.client.HTTPConnection("127.0.0.1", args.port)
-                mine = []
-                for i in range(args.repeat + 3):
-                    started = time.perf_counter()
-                    connection.request("GET", url, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-                    response = connection.getresponse()
-                    response.read()
-                    assert response.status == 200, (url, response.status)
-                    if i >= 3:
-                        mine.append((time.perf_counter() - started) * 1000)
-                with lock:
-                    times.extend(mine)
-
-            threads = [threading.Thread(target=client, args=(cookie,)) for cookie in cookies]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            print(f"{label:<28} {statistics.median(times):>10.1f} {percentile(times, 0.95):>8.1f}")
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _wait_for(port: int, server: subprocess.Popen) -> None:
-    for _ in range(100):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped: is port {port} free?")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
+    args.clients = 4
+    results = under_gunicorn([(label, "ppi", url) for label, url in pages], args)
+    print(f"\nUnder gunicorn (4 workers), {args.clients} concurrent clients, {args.repeat} requests each\n")
+    print(f"{'page':<28} {'median ms':>10} {'p95 ms':>8}")
+    for label, _url in pages:
+        print(f"{label:<28} {results[label]['g_median']:>10.1f} {results[label]['g_p95']:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -17,15 +17,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+from bench.common import percentile, session_cookie, wait_for  # noqa: E402
 
 LIST_TARGET = (15.0, 50.0)  # median, p95 ms: every staff list, search and detail page
 ROW = re.compile(rb"<tr[\s>]")
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * share) - 1))]
 
 
 def main() -> None:
@@ -40,6 +36,7 @@ def main() -> None:
     if args.quick:
         args.repeat = 10
 
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     import django
 
     django.setup()
@@ -195,26 +192,8 @@ def in_process(role: str, url: str, repeat: int) -> dict:
     }
 
 
-def _session_cookie(username: str) -> str:
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
-
-    user = User.objects.get(username=username)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session["ppe_signed_in_at"] = int(time.time())
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def under_gunicorn(pages, args) -> dict[str, dict]:
-    cookies = {
-        role: [_session_cookie(user) for _ in range(args.clients)] for role, user in ROLE_USERS.items()
-    }
+    cookies = {role: [session_cookie(user) for _ in range(args.clients)] for role, user in ROLE_USERS.items()}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [
@@ -232,7 +211,7 @@ def under_gunicorn(pages, args) -> dict[str, dict]:
     )
     results = {}
     try:
-        _wait_for(args.port, server)
+        wait_for(args.port, server)
         for label, role, url in pages:
             times: list[float] = []
             lock = threading.Lock()
@@ -262,20 +241,6 @@ def under_gunicorn(pages, args) -> dict[str, dict]:
         server.terminate()
         server.wait(timeout=15)
     return results
-
-
-def _wait_for(port: int, server: subprocess.Popen) -> None:
-    for _ in range(150):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn stopped: is port {port} free?")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
-            connection.getresponse().read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not start")
 
 
 def finance_export_timing(runs: int = 5) -> None:

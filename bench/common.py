@@ -1,0 +1,44 @@
+"""What every bench script shares: one definition of the 95th percentile, waiting for a
+server to answer, and a signed-in session cookie made without a password round trip."""
+
+import http.client
+import subprocess
+import time
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest-rank percentile: the value below which `share` of the values fall."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * share) - 1))]
+
+
+def session_cookie(username: str) -> str:
+    """A Cookie header value for a new session signed in as `username`."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = User.objects.get(username=username)
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session["ppe_signed_in_at"] = int(time.time())
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def wait_for(port: int, server: subprocess.Popen) -> None:
+    """Until the server on `port` answers its health check (or exits, or 30 s pass)."""
+    for _ in range(150):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn stopped: is port {port} free?")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            connection.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")

@@ -1,58 +1,30 @@
 """The production path: the browser asks, a real Celery worker makes the PDF."""
 
-import os
 import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from outcomes.models import ReportStatus, ReportVersion
 from outcomes.report.quarters import Quarter
-from ppe.celery import app
+from tests import workers
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def report_worker():
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: a worker process cannot share SQLite's test database")
-    database = connection.settings_dict
-    queue = f"test-report-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ppe.settings.test",
-        "REDIS_URL": settings.REDIS_URL,
-        # The worker must read and write the test database, not the developer's.
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
-            f"{database['NAME']}"
-        ),
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ppe", "worker", "--pool=solo", "-Q", queue,
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-        cwd=settings.BASE_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    saved = (app.conf.task_always_eager, app.conf.task_routes)
-    app.conf.task_always_eager = False
-    app.conf.update(task_routes={"outcomes.generate_board_report": {"queue": queue}})
+    queue = workers.new_queue("test-report")
+    process = workers.start(
+        queue, env=workers.database_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
-        yield process
+        with workers.routed("outcomes.generate_board_report", queue):
+            yield process
     finally:
-        app.conf.task_always_eager = saved[0]
-        app.conf.update(task_routes=saved[1])
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        workers.stop(process)
 
 
 def test_a_report_asked_for_in_the_browser_is_made_by_a_real_worker(report_worker, ppi_client):

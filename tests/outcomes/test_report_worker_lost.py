@@ -1,68 +1,45 @@
 """A worker killed in the middle of a report: the broker hands the job to another worker,
 which takes the running version over, and exactly one version results."""
 
-import os
 import signal
 import subprocess
-import sys
 import time
-import uuid
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from outcomes.models import ReportStatus, ReportStatusChange, ReportVersion
 from outcomes.report.quarters import Quarter
 from outcomes.report.services import report_request
-from ppe.celery import app
+from tests import workers
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def start_worker(tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: a worker process cannot share SQLite's test database")
-    database = connection.settings_dict
-    queue = f"test-lost-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ppe.settings.test",
-        "REDIS_URL": settings.REDIS_URL,
-        "DATABASE_URL": (
-            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/"
-            f"{database['NAME']}"
-        ),
+    queue = workers.new_queue("test-lost")
+    env = workers.database_env(
         # Hand a dead worker's job on after 2 s rather than the production half hour.
-        "CELERY_VISIBILITY_TIMEOUT": "2",
-        "PPE_SLOW_RENDER_MARKER": str(tmp_path / "slowed"),
-    }
+        CELERY_VISIBILITY_TIMEOUT="2",
+        PPE_SLOW_RENDER_MARKER=str(tmp_path / "slowed"),
+    )
     processes = []
 
     def start():
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ppe", "worker", "--pool=solo", "-Q", queue,
-             "--include", "tests.outcomes.slow_render",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
-            cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        process = workers.start(
+            queue, "--include", "tests.outcomes.slow_render", env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         processes.append(process)
         return process
 
-    saved = (app.conf.task_always_eager, app.conf.task_routes)
-    app.conf.task_always_eager = False
-    app.conf.update(task_routes={"outcomes.generate_board_report": {"queue": queue}})
     try:
-        yield start
+        with workers.routed("outcomes.generate_board_report", queue):
+            yield start
     finally:
-        app.conf.task_always_eager = saved[0]
-        app.conf.update(task_routes=saved[1])
         for process in processes:
-            if process.poll() is None:
-                process.kill()
-                process.wait(timeout=10)
+            workers.stop(process)
 
 
 def _wait_for(version: ReportVersion, statuses: set[str], seconds: float) -> None:

@@ -15,7 +15,6 @@ ERASED_TEXT = "(removed: past its retention period)"
 
 def erase_people_who_left(cutoff: datetime.datetime) -> int:
     from people_bank.models import Person, PersonStatusChange
-    from people_bank.services import person_erase
 
     left_at = (
         PersonStatusChange.objects.filter(person=OuterRef("pk"), to_status=Person.Status.LEFT)
@@ -26,17 +25,11 @@ def erase_people_who_left(cutoff: datetime.datetime) -> int:
     due = Person.objects.filter(status=Person.Status.LEFT, erased_at__isnull=True).annotate(
         left_at=Subquery(left_at)
     )
-    due = due.filter(Q(left_at__lt=cutoff) | Q(left_at__isnull=True, updated_at__lt=cutoff))
-    count = 0
-    for person in due.iterator(chunk_size=500):
-        person_erase(person=person, by=None)
-        count += 1
-    return count
+    return _erase_each(due.filter(Q(left_at__lt=cutoff) | Q(left_at__isnull=True, updated_at__lt=cutoff)))
 
 
 def erase_unconfirmed_sign_ups(cutoff: datetime.datetime) -> int:
     from people_bank.models import Person
-    from people_bank.services import person_erase
 
     due = Person.objects.filter(
         erased_at__isnull=True,
@@ -44,8 +37,16 @@ def erase_unconfirmed_sign_ups(cutoff: datetime.datetime) -> int:
         hospital_improver__signed_up_at__lt=cutoff,
         patient_partner__isnull=True,
     )
+    return _erase_each(due)
+
+
+def _erase_each(people) -> int:
+    """Erase each person through the one erasure service (which also reaches what requests
+    and outcomes hold about them); returns how many."""
+    from people_bank.services import person_erase
+
     count = 0
-    for person in due.iterator(chunk_size=500):
+    for person in people.iterator(chunk_size=500):
         person_erase(person=person, by=None)
         count += 1
     return count

@@ -143,7 +143,7 @@ def _activity_form_page(request, instance: Activity):
     title = f"Change {instance.title}" if instance.pk else "Record an activity"
     return render(
         request,
-        "outcomes/form_page.html",
+        "form_page.html",
         {"form": form, "title": title, "back": ("Activities", "outcomes:activity_list")},
     )
 
@@ -245,7 +245,7 @@ def activity_suggestion_add(request, pk: int):
             return redirect(activity)
     return render(
         request,
-        "outcomes/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": "Add a suggestion",
@@ -413,7 +413,7 @@ def request_outcome_record(request, pk: int):
             return redirect("outcomes:request_outcomes", pk=pk)
     return render(
         request,
-        "outcomes/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": "Record the outcomes",
@@ -444,7 +444,7 @@ def request_suggestion_add(request, pk: int):
             return redirect("outcomes:request_outcomes", pk=pk)
     return render(
         request,
-        "outcomes/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": "Add a suggestion",
@@ -529,7 +529,7 @@ def _case_study_form(request, form, caption: str):
             return redirect(saved)
     return render(
         request,
-        "outcomes/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": "Case study",
@@ -618,7 +618,7 @@ def priority_group_edit(request, pk: int | None = None):
         return redirect("outcomes:priority_group_list")
     return render(
         request,
-        "outcomes/form_page.html",
+        "form_page.html",
         {
             "form": form,
             "title": f"Change {instance}" if instance else "Add a priority group",

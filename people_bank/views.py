@@ -59,7 +59,7 @@ def _form_page(
     request, form, *, title: str, caption: str = "", back: tuple = (), intro: str = "", status=200
 ):
     context = {"form": form, "title": title, "caption": caption, "back": back, "intro": intro}
-    return render(request, "people_bank/form_page.html", context, status=status)
+    return render(request, "form_page.html", context, status=status)
 
 
 # --- People ---------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def _person(pk: int) -> Person:
 def _form_page(request, form, *, title: str, caption: str = "", back: tuple = (), intro: str = ""):
     return render(
         request,
-        "people_bank/form_page.html",
+        "form_page.html",
         {"form": form, "title": title, "caption": caption, "back": back, "intro": intro},
         status=400 if form.errors else 200,
     )

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -411,14 +412,19 @@ def request_outcome_record(request, pk: int):
         else:
             messages.success(request, "Outcomes saved.")
             return redirect("outcomes:request_outcomes", pk=pk)
+    return _request_form_page(request, instance, form, "Record the outcomes")
+
+
+def _request_form_page(request, instance, form, title: str):
+    """A form about one request's outcomes, with the way back to its outcomes page."""
     return render(
         request,
         "form_page.html",
         {
             "form": form,
-            "title": "Record the outcomes",
+            "title": title,
             "caption": f"{instance.reference} {instance.title}",
-            "back": ("Outcomes", f"/outcomes/requests/{pk}/"),
+            "back": ("Outcomes", reverse("outcomes:request_outcomes", args=[instance.pk])),
         },
     )
 
@@ -442,16 +448,7 @@ def request_suggestion_add(request, pk: int):
         else:
             messages.success(request, "Suggestion saved.")
             return redirect("outcomes:request_outcomes", pk=pk)
-    return render(
-        request,
-        "form_page.html",
-        {
-            "form": form,
-            "title": "Add a suggestion",
-            "caption": f"{instance.reference} {instance.title}",
-            "back": ("Outcomes", f"/outcomes/requests/{pk}/"),
-        },
-    )
+    return _request_form_page(request, instance, form, "Add a suggestion")
 
 
 @requires("outcomes.record")

@@ -182,11 +182,3 @@ def test_the_ppi_team_submits_an_expense_claim_with_the_keyboard_alone(chrome, l
     assert "Claim submitted: £9.00" in page.locator(".nhsuk-notification-banner").inner_text()
     context.close()
 
-
-@pytest.fixture(autouse=True)
-def _public_form_counter_starts_at_zero():
-    """The public forms count posts per address in the cache; the hostile-input test, run
-    before this module in the same process, uses up the hour's allowance for 127.0.0.1."""
-    from django.core.cache import cache
-
-    cache.clear()

@@ -114,10 +114,3 @@ def under_represented(share: Decimal, reference: Decimal, tolerance: Decimal = D
     """A group is under-represented when its share of the bank is below 80% of its share
     of the reference population (a common rule of thumb; the tolerance is a parameter)."""
     return reference > 0 and share < reference * tolerance
-
-
-def formula_safe(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula (see ppe.exports)."""
-    from ppe.exports import formula_safe as safe
-
-    return safe(value)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from people_bank import forms, rules, selectors, services
+from people_bank import forms, selectors, services
 from people_bank.filters import OrganisationFilter, PersonFilter
 from people_bank.models import (
     Application,
@@ -27,6 +27,7 @@ from people_bank.models import (
 )
 from ppe import audit
 from ppe.access import public, requires
+from ppe.exports import formula_safe
 
 PAGE_SIZE = 25
 
@@ -458,7 +459,7 @@ def person_export(request):
                 "; ".join(s.name for s in p.services.all()),
                 "; ".join(i.name for i in p.interests.all()),
             ]
-            yield writer.writerow([rules.formula_safe(v) for v in values])
+            yield writer.writerow([formula_safe(v) for v in values])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="people-{timezone.localdate():%Y-%m-%d}.csv"'

@@ -20,10 +20,6 @@ RECEIPT_SIGNATURES = {
 }
 RECEIPT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
-# A spreadsheet treats a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def money(value) -> Decimal:
     return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
 
@@ -64,14 +60,6 @@ def receipt_type(head: bytes) -> str | None:
         if head.startswith(signature):
             return content_type
     return None
-
-
-def neutralise_cell(value) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def period_label(period: datetime.date) -> str:

@@ -27,6 +27,7 @@ from people_bank.payments.models import (
     Session,
     SessionalRate,
 )
+from ppe.exports import formula_safe
 
 ZERO = Decimal("0.00")
 EXPORT_COLUMNS = ["Payee reference", "Name", "Type", "Date", "Description", "Payment method", "Amount"]
@@ -295,10 +296,10 @@ def export_csv(period: datetime.date) -> tuple[str, int, Decimal]:
         writer.writerow(
             [
                 payee_reference(person_id),
-                rules.neutralise_cell(f"{first} {last}".strip()),
+                formula_safe(f"{first} {last}".strip()),
                 kinds[kind],
                 day.isoformat(),
-                rules.neutralise_cell(description),
+                formula_safe(description),
                 methods.get(method, method),
                 f"{amount:.2f}",
             ]

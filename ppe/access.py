@@ -13,6 +13,7 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 
@@ -49,16 +50,33 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 
+# Every signed-in request asks for the user's roles. They are kept in the cache, forgotten
+# as soon as a membership or a group changes (ppe/signals.py), and at most this long.
+ROLES_CACHE_SECONDS = 5 * 60
+
+
+def roles_cache_key(user_id: int) -> str:
+    return f"ppe:roles:{user_id}"
+
+
 def roles_of(user) -> frozenset[Role]:
     """The roles a user holds, read once per request and kept on the user object."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
     cached = getattr(user, "_ppe_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
+        key = roles_cache_key(user.pk)
+        names = cache.get(key)
+        if names is None:
+            names = frozenset(user.groups.values_list("name", flat=True))
+            cache.set(key, names, timeout=ROLES_CACHE_SECONDS)
         cached = frozenset(role for role in Role if role.value in names)
         user._ppe_roles = cached
     return cached
+
+
+def forget_roles(user_ids) -> None:
+    cache.delete_many([roles_cache_key(user_id) for user_id in user_ids])
 
 
 def has_role(user, role: Role) -> bool:

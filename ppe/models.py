@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.db import models
+from django.core.cache import cache
+from django.db import models, transaction
 
 
 class AuditEvent(models.Model):
@@ -81,8 +82,24 @@ class SecurityPolicy(models.Model):
 
     @classmethod
     def current(cls) -> "SecurityPolicy":
-        # Read-only on every request: the row is written only when the team saves the policy.
         return cls.objects.filter(id=1).first() or cls(id=1)
+
+    @classmethod
+    def two_factor_required_for_ppi_team(cls) -> bool:
+        """Asked on every PPI team request: kept in the cache until the policy is saved."""
+        required = cache.get(TWO_FACTOR_POLICY_KEY)
+        if required is None:
+            required = cls.current().require_two_factor_for_ppi_team
+            cache.set(TWO_FACTOR_POLICY_KEY, required, timeout=60)
+        return required
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(TWO_FACTOR_POLICY_KEY)
+        transaction.on_commit(lambda: cache.delete(TWO_FACTOR_POLICY_KEY))
+
+
+TWO_FACTOR_POLICY_KEY = "ppe:security-policy:two-factor"
 
 
 class FormSubmission(models.Model):

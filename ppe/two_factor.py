@@ -63,7 +63,7 @@ class PolicyForm(NHSFormMixin, forms.ModelForm):
 
 
 def two_factor_required(user) -> bool:
-    return has_role(user, Role.PPI_TEAM) and SecurityPolicy.current().require_two_factor_for_ppi_team
+    return has_role(user, Role.PPI_TEAM) and SecurityPolicy.two_factor_required_for_ppi_team()
 
 
 class SignInView(LoginView):

@@ -194,7 +194,7 @@ def _redis_cache_url(broker_url: str) -> str:
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ppe.cache.TolerantRedisCache",
             "LOCATION": os.environ.get("REDIS_CACHE_URL") or _redis_cache_url(REDIS_URL),
             "KEY_PREFIX": "ppe",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

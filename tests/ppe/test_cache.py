@@ -1,0 +1,108 @@
+"""The Redis cache is an optimisation: with Redis down, pages that use it still answer."""
+
+import os
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from people_bank.models import Person
+from tests.people_bank.test_public_sign_up import good_answers
+
+pytestmark = pytest.mark.django_db
+
+
+def redis_cache(location: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "ppe.cache.TolerantRedisCache",
+            "LOCATION": location,
+            # A prefix of this run's own: nothing another run keeps is read or cleared.
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+
+
+# Nothing listens on port 1.
+REDIS_DOWN = redis_cache("redis://127.0.0.1:1/0")
+
+
+@override_settings(CACHES=REDIS_DOWN)
+def test_with_redis_down_reads_miss_writes_are_dropped_and_counters_start_again():
+    assert cache.get("anything", "default") == "default"
+    assert cache.set("anything", 1) is None
+    assert cache.add("counter", 0) is False
+    with pytest.raises(ValueError):
+        cache.incr("counter")
+    assert cache.get_many(["a", "b"]) == {}
+
+
+@override_settings(CACHES=REDIS_DOWN)
+def test_with_redis_down_the_public_sign_up_still_saves(client):
+    response = Client().post(reverse("people_bank:improver_sign_up"), good_answers())
+    assert response.status_code == 302
+    assert Person.objects.filter(email="grace@example.com").exists()
+
+
+@override_settings(CACHES=REDIS_DOWN)
+def test_with_redis_down_staff_pages_that_use_the_cache_still_answer(ppi_client):
+    assert ppi_client.get(reverse("people_bank:representation")).status_code == 200
+    assert ppi_client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.worker
+def test_with_redis_up_the_cache_keeps_and_counts():
+    with override_settings(CACHES=redis_cache(os.environ["REDIS_URL"])):
+        cache.set("kept", {"people": 3})
+        assert cache.get("kept") == {"people": 3}
+        assert cache.add("counter", 0) is True
+        assert [cache.incr("counter") for _ in range(3)] == [1, 2, 3]
+        cache.delete_many(["kept", "counter"])  # not clear(): that empties the broker's database too
+
+
+# What every request reads from the cache follows a change at once.
+
+
+def test_a_member_taken_out_of_the_ppi_team_loses_access_at_their_next_request(ppi_client, ppi_user):
+    people = reverse("people_bank:person_list")
+    assert ppi_client.get(people).status_code == 200
+    ppi_user.groups.clear()
+    assert ppi_client.get(people).status_code == 403
+
+
+def test_emptying_or_deleting_the_group_takes_effect_at_once(ppi_client, ppi_user):
+    from django.contrib.auth.models import Group
+
+    people = reverse("people_bank:person_list")
+    group = Group.objects.get(name="PPI team")
+    assert ppi_client.get(people).status_code == 200
+    group.user_set.clear()
+    assert ppi_client.get(people).status_code == 403
+    ppi_user.groups.add(group)
+    assert ppi_client.get(people).status_code == 200
+    group.delete()
+    assert ppi_client.get(people).status_code == 403
+
+
+def test_a_board_member_added_to_the_ppi_team_gains_access_at_their_next_request(board_client, board_user):
+    from django.contrib.auth.models import Group
+
+    people = reverse("people_bank:person_list")
+    assert board_client.get(people).status_code == 403
+    Group.objects.get_or_create(name="PPI team")[0].user_set.add(board_user)
+    assert board_client.get(people).status_code == 200
+
+
+def test_requiring_two_factor_applies_to_a_member_already_browsing(ppi_client, client):
+    from ppe.access import Role
+    from tests.conftest import _client_for
+    from tests.factories import UserFactory
+
+    assert ppi_client.get(reverse("home")).status_code == 200
+    colleague = _client_for(UserFactory(username="colleague", role=Role.PPI_TEAM))
+    colleague.post(reverse("security_policy"), {"require_two_factor_for_ppi_team": "on"})
+    response = ppi_client.get(reverse("home"))
+    assert response.status_code == 302 and response.url == reverse("two_factor_setup")

@@ -80,6 +80,11 @@ class SecurityPolicy(models.Model):
     def __str__(self) -> str:
         return "Security policy"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(TWO_FACTOR_POLICY_KEY)
+        transaction.on_commit(lambda: cache.delete(TWO_FACTOR_POLICY_KEY))
+
     @classmethod
     def current(cls) -> "SecurityPolicy":
         return cls.objects.filter(id=1).first() or cls(id=1)
@@ -92,11 +97,6 @@ class SecurityPolicy(models.Model):
             required = cls.current().require_two_factor_for_ppi_team
             cache.set(TWO_FACTOR_POLICY_KEY, required, timeout=60)
         return required
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(TWO_FACTOR_POLICY_KEY)
-        transaction.on_commit(lambda: cache.delete(TWO_FACTOR_POLICY_KEY))
 
 
 TWO_FACTOR_POLICY_KEY = "ppe:security-policy:two-factor"

@@ -448,8 +448,10 @@ def _queue_queries(client, count, django_assert_max_num_queries=None):
             proposed_rung=rung(4),
             last_submitted_at="2026-01-01T09:00Z",
         )
+    url = reverse("involvement_requests:queue") + "?queue=all&rung=" + str(rung(4).pk)
+    client.get(url)  # warm the per-user caches (roles, security policy)
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(reverse("involvement_requests:queue") + "?queue=all&rung=" + str(rung(4).pk))
+        response = client.get(url)
     assert response.status_code == 200
     return len(captured)
 
@@ -470,6 +472,7 @@ def test_my_requests_runs_the_same_queries_for_5_and_50_requests(qi_client, qi_u
         InvolvementRequest.objects.all().delete()
         for _ in range(total):
             InvolvementRequestFactory(submitted_by=qi_user, complete=True)
+        qi_client.get(reverse("involvement_requests:list"))  # warm the per-user caches
         with CaptureQueriesContext(connection) as captured:
             qi_client.get(reverse("involvement_requests:list"))
         counts.append(len(captured))
@@ -626,6 +629,7 @@ def test_a_requests_page_runs_the_same_queries_however_long_its_history(ppi_clie
     from involvement_requests import services
 
     def queries(obj) -> int:
+        ppi_client.get(detail(obj))  # warm the per-user caches
         with CaptureQueriesContext(connection) as captured:
             assert ppi_client.get(detail(obj)).status_code == 200
         return len(captured)

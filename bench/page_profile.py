@@ -33,6 +33,7 @@ from bench.run import ROLE_USERS, _client  # noqa: E402
 class SqlTimer:
     def __init__(self):
         self.calls: list[tuple[float, str]] = []
+        self.params: dict[str, object] = {}
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
@@ -40,9 +41,10 @@ class SqlTimer:
             return execute(sql, params, many, context)
         finally:
             self.calls.append(((time.perf_counter() - started) * 1000, sql))
+            self.params[sql] = params
 
 
-def profile(label: str, role: str, url: str, repeat: int, functions: int, sort: str) -> None:
+def profile(label: str, role: str, url: str, repeat: int, functions: int, sort: str, explain: int) -> None:
     client = _client(role)
     for _ in range(3):
         client.get(url)
@@ -67,8 +69,14 @@ def profile(label: str, role: str, url: str, repeat: int, functions: int, sort: 
         " client's own time and the driver's share of SQL)"
     )
     print("slowest queries (median ms):")
-    for sql, times in sorted(slowest.items(), key=lambda item: -statistics.median(item[1]))[:6]:
+    ranked = sorted(slowest.items(), key=lambda item: -statistics.median(item[1]))
+    for sql, times in ranked[:6]:
         print(f"  {statistics.median(times):7.2f}  {sql[:220]}")
+    for sql, _times in ranked[:explain]:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", timer.params.get(sql))
+            plan = "\n    ".join(row[0] for row in cursor.fetchall())
+        print(f"\n  {cursor.db.ops.last_executed_query(cursor, sql, timer.params.get(sql))}\n    {plan}")
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
@@ -85,6 +93,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--functions", type=int, default=25)
     parser.add_argument("--sort", default="tottime", help="tottime or cumulative")
+    parser.add_argument("--explain", type=int, default=0, help="EXPLAIN ANALYZE the N slowest queries")
     args = parser.parse_args()
     if args.label.startswith("/"):  # a URL of its own, e.g. the floor: /__floor__/25/
         chosen = [(args.label, "ppi", args.label)]
@@ -95,7 +104,7 @@ def main() -> None:
         sys.exit(f"No page label contains {args.label!r}.")
     for label, role, url in chosen:
         assert role in ROLE_USERS
-        profile(label, role, url, args.repeat, args.functions, args.sort)
+        profile(label, role, url, args.repeat, args.functions, args.sort, args.explain)
 
 
 if __name__ == "__main__":

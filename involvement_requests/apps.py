@@ -19,3 +19,8 @@ class InvolvementRequestsConfig(AppConfig):
             )
         )
         personal_data.register_holder()
+
+        from involvement_requests.models import InvolvementRequest
+        from ppe import counts
+
+        counts.watch(InvolvementRequest)

@@ -36,6 +36,7 @@ from involvement_requests.models import (
 from people_bank.models import EqualityMonitoring, HospitalImprover, Organisation, PatientPartner, Person
 from people_bank.rules import add_months
 from people_bank.selectors import people_for_matching
+from ppe import counts
 from ppe.access import can
 
 ColeadLink = InvolvementRequest.co_leads.through
@@ -138,17 +139,32 @@ def queue(name: str) -> QuerySet[InvolvementRequest]:
 
 
 def queue_counts() -> dict[str, int]:
-    """How many requests sit in each queue, in one query."""
-    aggregates = {name: Count("pk", filter=condition()) for name, (_label, condition) in QUEUES.items()}
-    return InvolvementRequest.objects.exclude(status=Status.DRAFT).aggregate(**aggregates)
+    """How many requests sit in each queue: one query, kept until a request changes."""
+
+    def count() -> dict[str, int]:
+        aggregates = {name: Count("pk", filter=condition()) for name, (_label, condition) in QUEUES.items()}
+        return InvolvementRequest.objects.exclude(status=Status.DRAFT).aggregate(**aggregates)
+
+    return counts.remember("requests:queues", [InvolvementRequest], count)
 
 
 def counts_by_rung(queryset: QuerySet[InvolvementRequest] | None = None) -> list[dict]:
     """Requests on each rung (the planned rung where assessed, else the proposed one)."""
-    queryset = queryset if queryset is not None else InvolvementRequest.objects.exclude(status=Status.DRAFT)
-    current = queryset.annotate(current_rung=Coalesce("planned_rung", "proposed_rung"))
-    counts = _count_per_rung(current, "current_rung")
-    return [{"rung": rung, "count": counts.get(rung.pk, 0)} for rung in Rung.objects.order_by("order")]
+
+    def count(queryset) -> dict[int, int]:
+        return _count_per_rung(
+            queryset.annotate(current_rung=Coalesce("planned_rung", "proposed_rung")), "current_rung"
+        )
+
+    if queryset is None:  # the whole queue: kept until a request changes
+        per_rung = counts.remember(
+            "requests:by-rung",
+            [InvolvementRequest],
+            lambda: count(InvolvementRequest.objects.exclude(status=Status.DRAFT)),
+        )
+    else:
+        per_rung = count(queryset)
+    return [{"rung": rung, "count": per_rung.get(rung.pk, 0)} for rung in Rung.objects.order_by("order")]
 
 
 def _count_per_rung(queryset: QuerySet[InvolvementRequest], field: str) -> dict[int, int]:

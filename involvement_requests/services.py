@@ -30,7 +30,7 @@ from involvement_requests.models import (
 )
 from people_bank import services as people_services
 from people_bank.models import Conversation, Organisation, Person
-from ppe import audit
+from ppe import audit, counts
 from ppe.access import can
 from ppe.queue import enqueue_on_commit
 
@@ -92,6 +92,7 @@ def _move(request: InvolvementRequest, *, to: str, by, note: str = "", **fields)
     )
     if updated == 0:
         raise SomeoneElseFirst("Someone else changed this request first. Check its status and try again.")
+    counts.changed(InvolvementRequest)
     change = RequestStatusChange.objects.create(
         request=request, by=by, from_status=old, to_status=to, note=note
     )
@@ -272,6 +273,7 @@ def assessment_save(
     )
     now = timezone.now()
     InvolvementRequest.objects.filter(pk=request.pk).update(assessed_at=now, planned_rung=recommended_rung)
+    counts.changed(InvolvementRequest)
     request.assessed_at, request.planned_rung = now, recommended_rung
     return assessment
 

@@ -16,3 +16,8 @@ class OutcomesConfig(AppConfig):
         personal_data.register_holder()
         # A request closes only once its outcomes are recorded and the feedback sent.
         register_close_check(selectors.close_check)
+
+        from outcomes.models import Activity, FeedbackUpdate, Suggestion
+        from ppe import counts
+
+        counts.watch(Activity, FeedbackUpdate, Suggestion)

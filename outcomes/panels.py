@@ -1,6 +1,6 @@
 """Home-page panel for outcomes: what the PPI team owes participants."""
 
-from ppe import dashboard
+from ppe import counts, dashboard
 from ppe.access import Role
 
 
@@ -14,7 +14,11 @@ def _ppi_context(request) -> dict:
     quarter = Quarter.containing(timezone.localdate())
     return {
         "quarter": quarter,
-        "new_suggestions": Suggestion.objects.filter(status=SuggestionStatus.NEW).count(),
+        "new_suggestions": counts.remember(
+            "outcomes:new-suggestions",
+            [Suggestion],
+            Suggestion.objects.filter(status=SuggestionStatus.NEW).count,
+        ),
         "feedback_owed": feedback_owed(quarter.start, quarter.end),
     }
 

@@ -33,6 +33,7 @@ from outcomes.models import (
     RequestOutcome,
     Suggestion,
 )
+from ppe import counts
 from ppe.access import can
 
 LIKERT_QUESTIONS = (
@@ -365,12 +366,12 @@ def published_case_studies(start: datetime.date, end: datetime.date) -> list[Cas
 
 
 def feedback_owed(start: datetime.date, end: datetime.date) -> int:
-    """Activities held in the period with no "you said, we did" update sent yet."""
-    return (
-        Activity.objects.filter(status=ActivityStatus.HELD, held_on__range=(start, end))
-        .exclude(feedback_updates__sent_at__isnull=False)
-        .count()
+    """Activities held in the period with no "you said, we did" update sent yet (kept until
+    an activity or a feedback update changes)."""
+    owed = Activity.objects.filter(status=ActivityStatus.HELD, held_on__range=(start, end)).exclude(
+        feedback_updates__sent_at__isnull=False
     )
+    return counts.remember(f"outcomes:feedback-owed:{start}:{end}", [Activity, FeedbackUpdate], owed.count)
 
 
 # --- The Board report ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ from outcomes.models import (
     Suggestion,
     SuggestionStatus,
 )
+from ppe import counts
 from ppe.access import can
 from ppe.queue import enqueue_on_commit
 
@@ -138,6 +139,7 @@ def activity_mark_held(*, activity: Activity, by, today: datetime.date | None = 
     )
     if not updated:
         raise OutcomeError("Only a planned activity can be marked as held.")
+    counts.changed(Activity)
     activity.status = ActivityStatus.HELD
     return activity
 
@@ -227,6 +229,7 @@ def suggestion_move(
         fields["done_on"] = done_on
     if not Suggestion.objects.filter(pk=suggestion.pk, status=old).update(**fields):
         raise OutcomeError("Someone else changed this suggestion first. Check it and try again.")
+    counts.changed(Suggestion)
     for name, value in fields.items():
         setattr(suggestion, name, value)
     return suggestion

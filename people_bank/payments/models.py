@@ -192,7 +192,9 @@ class ExpenseClaim(models.Model):
             models.CheckConstraint(condition=models.Q(total__gte=0), name="claim_total_not_negative")
         ]
         indexes = [
-            models.Index(fields=["status", "-recorded_at"], name="claim_status_idx"),
+            # The claims list: newest first, all of them or one status.
+            models.Index(fields=["-recorded_at", "-id"], name="claim_recent_idx"),
+            models.Index(fields=["status", "-recorded_at", "-id"], name="claim_status_recent_idx"),
             models.Index(fields=["person", "-recorded_at"], name="claim_person_idx"),
         ]
 

@@ -106,3 +106,27 @@ def test_requiring_two_factor_applies_to_a_member_already_browsing(ppi_client, c
     colleague.post(reverse("security_policy"), {"require_two_factor_for_ppi_team": "on"})
     response = ppi_client.get(reverse("home"))
     assert response.status_code == 302 and response.url == reverse("two_factor_setup")
+
+
+def test_the_queue_and_home_counts_follow_a_move_at_once(ppi_client, django_capture_on_commit_callbacks):
+    from tests.factories import InvolvementRequestFactory
+
+    request = InvolvementRequestFactory(complete=True, status="submitted")
+    queue = reverse("involvement_requests:queue")
+    assert "New</strong></a> (1)" in ppi_client.get(queue).content.decode()
+    assert "New</a>: 1" in ppi_client.get(reverse("home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        ppi_client.post(reverse("involvement_requests:move", args=[request.pk, "start-assessment"]))
+    page = ppi_client.get(queue).content.decode()
+    assert "New</strong></a> (0)" in page and "In assessment</a> (1)" in page
+    assert "New</a>: 0" in ppi_client.get(reverse("home")).content.decode()
+
+
+def test_the_new_suggestions_count_follows_a_suggestion_being_looked_into(ppi_user, ppi_client):
+    from outcomes import services
+    from tests.factories import SuggestionFactory
+
+    suggestion = SuggestionFactory()
+    assert "1 suggestion waiting to be investigated" in ppi_client.get("/").content.decode()
+    services.suggestion_move(suggestion=suggestion, to="investigated", by=ppi_user)
+    assert "1 suggestion waiting" not in ppi_client.get("/").content.decode()

@@ -1,0 +1,70 @@
+"""Counts over whole tables (the queue tabs, the dashboard's "waiting for you" figures),
+kept in the cache until a table they read changes.
+
+Each model counted has a version in the cache: saving or deleting a row gives it a new one
+(signals connected by `watch`), as does any bulk `.update()` that calls `changed`. A count is
+stored under the versions of every model it reads, so a change makes it unreachable at once;
+the timeout bounds what time alone changes (e.g. a request becoming overdue). With the cache
+down every count is simply worked out again."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+DEFAULT_SECONDS = 5 * 60
+
+
+def _version_key(model) -> str:
+    return f"ppe:counts-version:{model._meta.label_lower}"
+
+
+def _fresh() -> int:
+    # Never reused, even if the cache forgets a version: a count stored under an old one
+    # cannot come back.
+    return time.time_ns()
+
+
+def remember(name: str, models: Iterable, compute: Callable[[], object], timeout: int = DEFAULT_SECONDS):
+    keys = [_version_key(model) for model in models]
+    versions = cache.get_many(keys)
+    for key in keys:
+        if key not in versions:
+            cache.add(key, _fresh(), timeout=None)
+    versions.update(cache.get_many([key for key in keys if key not in versions]))
+    if len(versions) < len(keys):  # the cache is not answering: nothing to keep it in
+        return compute()
+    stamp = ":".join(str(versions[key]) for key in keys)
+    cache_key = f"ppe:counts:{name}:{stamp}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, timeout=timeout)
+    return value
+
+
+def changed(*models) -> None:
+    """Forget every count that reads these models, now and again once the change is
+    committed (a reader between the two would otherwise keep counts from before it)."""
+
+    def bump():
+        cache.set_many({_version_key(model): _fresh() for model in models}, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def watch(*models) -> None:
+    """Saving or deleting a row of these models forgets the counts that read them."""
+    for model in models:
+        uid = f"ppe.counts:{model._meta.label_lower}"
+        post_save.connect(_on_row_change, sender=model, dispatch_uid=f"{uid}:save", weak=False)
+        post_delete.connect(_on_row_change, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+
+
+def _on_row_change(sender, **kwargs) -> None:
+    changed(sender)

@@ -23,7 +23,10 @@ class DateBox(forms.DateInput):
 
 
 class RequestFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    status = django_filters.ChoiceFilter(
+        choices=[(value, label) for value, label in Status.choices if value != Status.DRAFT],
+        empty_label="Any status",
+    )
     cmg = django_filters.ModelChoiceFilter(
         label="Clinical Management Group",
         queryset=ClinicalManagementGroup.objects.all(),

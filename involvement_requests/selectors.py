@@ -133,9 +133,9 @@ QUEUES: dict[str, tuple[str, Callable[[], Q]]] = {
 
 def queue(name: str) -> QuerySet[InvolvementRequest]:
     _label, condition = QUEUES.get(name, QUEUES["all"])
-    return list_rows(InvolvementRequest.objects.filter(condition())).order_by(
-        F("last_submitted_at").asc(nulls_last=True), "id"
-    )
+    # A draft is its lead's unfinished work: not in any queue, nor in the queue counts.
+    waiting = InvolvementRequest.objects.exclude(status=Status.DRAFT).filter(condition())
+    return list_rows(waiting).order_by(F("last_submitted_at").asc(nulls_last=True), "id")
 
 
 def queue_counts() -> dict[str, int]:

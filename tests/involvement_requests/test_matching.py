@@ -204,6 +204,7 @@ def _bank(count: int, services) -> None:
 
 
 def _queries_for_match(client, request) -> int:
+    client.get(match_url(request))  # warm the per-user caches (roles, security policy)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(match_url(request) + "?taking_part=online&days=mon")
     assert response.status_code == 200

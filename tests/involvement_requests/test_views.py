@@ -674,3 +674,10 @@ def test_the_submitter_withdraws_with_a_reason_and_the_ppi_team_is_told(
     assert InvolvementRequest.objects.get(pk=submitted.pk).status == Status.WITHDRAWN
     assert mail.outbox[-1].to == [settings.PPI_TEAM_EMAIL]
     assert "The project has been paused" in mail.outbox[-1].body
+
+
+def test_a_draft_is_in_no_queue_and_the_all_tab_counts_what_it_lists(ppi_client, qi_user, submitted):
+    InvolvementRequestFactory(submitted_by=qi_user, title="Half-written idea", status=Status.DRAFT)
+    page = ppi_client.get(reverse("involvement_requests:queue") + "?queue=all").content.decode()
+    assert submitted.title in page and "Half-written idea" not in page
+    assert "All requests</strong></a> (1)" in page

@@ -12,9 +12,14 @@ from outcomes.report.quarters import Quarter, QuarterError
 from ppe.access import Role, can
 
 
+def _listed():
+    # Lists never show the frozen figures, which run to hundreds of kilobytes a version.
+    return ReportVersion.objects.defer("figures")
+
+
 def published_reports() -> list[dict]:
     """Published versions grouped by quarter, newest quarter first."""
-    versions = ReportVersion.objects.filter(status=ReportStatus.PUBLISHED).select_related("published_by")
+    versions = _listed().filter(status=ReportStatus.PUBLISHED).select_related("published_by")
     return [
         {"quarter": Quarter.parse(slug), "versions": list(group)}
         for slug, group in groupby(versions.order_by("-quarter", "-number"), key=lambda v: v.quarter)
@@ -22,13 +27,11 @@ def published_reports() -> list[dict]:
 
 
 def all_versions():
-    return ReportVersion.objects.select_related("requested_by", "published_by").order_by(
-        "-quarter", "-number"
-    )
+    return _listed().select_related("requested_by", "published_by").order_by("-quarter", "-number")
 
 
 def latest_version() -> ReportVersion | None:
-    return ReportVersion.objects.order_by("-requested_at", "-id").first()
+    return _listed().order_by("-requested_at", "-id").first()
 
 
 def version_for(user, quarter: str, number: int, *, need_file: bool = False) -> ReportVersion:

@@ -35,6 +35,7 @@ from involvement_requests.services import assessment_score
 from people_bank.models import Interest, Organisation, Service
 from people_bank.selectors import improvers_confirmed, people_for_matching
 from ppe.access import Role
+from ppe.bulk import insert_rows, reserve_ids
 
 S = Status
 # How a request reached each state, and how common each state is.
@@ -111,7 +112,19 @@ def _qi_leads(rng, count: int) -> list[User]:
     return leads
 
 
-def _score(rng, request: InvolvementRequest, recommended: Rung, assessor: User) -> Assessment:
+ASSESSMENT_FIELDS = [
+    "request_id",
+    "assessor_id",
+    "recommended_rung_id",
+    "total",
+    "max_total",
+    "recommendation",
+]
+ASSESSMENT_FIELDS += ["reasons", "relevance", "patient_focus", "equality", "timing"]
+
+
+def _score(rng, request: InvolvementRequest, recommended: Rung, assessor: User) -> tuple:
+    """An assessment's row (in ASSESSMENT_FIELDS' order) with random answers, scored."""
     answers = {
         "relevance": rng.randint(0, 3),
         "patient_focus": rng.randint(1, 3),
@@ -119,15 +132,15 @@ def _score(rng, request: InvolvementRequest, recommended: Rung, assessor: User) 
         "timing": rng.choice([Timing.INITIATION, Timing.INITIATION, Timing.DURING, Timing.LATE]),
     }
     score = assessment_score(request=request, recommended_rung=recommended, **answers)
-    return Assessment(
-        request=request,
-        assessor=assessor,
-        recommended_rung=recommended,
-        total=score.total,
-        max_total=score.max_total,
-        recommendation=score.recommendation,
-        reasons=list(score.reasons),
-        **answers,
+    return (
+        request.pk,
+        assessor.pk,
+        recommended.pk,
+        score.total,
+        score.max_total,
+        score.recommendation,
+        list(score.reasons),
+        *answers.values(),
     )
 
 
@@ -207,35 +220,32 @@ def seed(*, rng, sizes, log) -> None:
             if state == S.CLOSED:
                 drift = rng.choice([0, 0, 0, -1, -1, -2])
                 obj.achieved_rung = rungs[max(0, rung_orders[obj.planned_rung_id] - 1 + drift)]
-        InvolvementRequest.objects.bulk_create(requests, batch_size=2000)
+        for obj, pk in zip(requests, reserve_ids(InvolvementRequest, total), strict=True):
+            obj.pk = pk
+        # Every column but the two stamped at insert; read off the instances built above.
+        columns = [f.attname for f in InvolvementRequest._meta.concrete_fields]
+        columns = [name for name in columns if name not in ("created_at", "updated_at")]
+        insert_rows(
+            InvolvementRequest, columns, [tuple(getattr(o, name) for name in columns) for o in requests]
+        )
 
         changes, assessments, co_leads = [], [], []
-        link = InvolvementRequest.co_leads.through
         for obj, (state, started, _n) in zip(requests, plans, strict=True):
             old, at = S.DRAFT, started
             for step in PATHS[state][0]:
-                by = obj.submitted_by if step in rules.SUBMITTER_MOVES else rng.choice(ppi_team)
-                changes.append(
-                    RequestStatusChange(
-                        request=obj,
-                        by=by,
-                        at=at,
-                        from_status=old,
-                        to_status=step,
-                        note=NOTES.get(step, ""),
-                        notified_at=at,
-                    )
-                )
+                by = obj.submitted_by_id if step in rules.SUBMITTER_MOVES else rng.choice(ppi_team).pk
+                changes.append((obj.pk, by, at, old, step, NOTES.get(step, ""), at))
                 old, at = step, at + datetime.timedelta(days=rng.randint(1, 20))
             if state in ASSESSED:
                 assessments.append(_score(rng, obj, obj.planned_rung, rng.choice(ppi_team)))
             if rng.random() < 0.1:
                 other = rng.choice(leads)
                 if other.pk != obj.submitted_by_id:
-                    co_leads.append(link(involvementrequest_id=obj.pk, user_id=other.pk))
-        RequestStatusChange.objects.bulk_create(changes, batch_size=5000)
-        Assessment.objects.bulk_create(assessments, batch_size=2000)
-        link.objects.bulk_create(co_leads, batch_size=5000, ignore_conflicts=True)
+                    co_leads.append((obj.pk, other.pk))
+        fields = ["request_id", "by_id", "at", "from_status", "to_status", "note", "notified_at"]
+        insert_rows(RequestStatusChange, fields, changes)
+        insert_rows(Assessment, ASSESSMENT_FIELDS, assessments)
+        insert_rows(InvolvementRequest.co_leads.through, ["involvementrequest_id", "user_id"], co_leads)
     log(f"  requests: {total} in every state, {len(changes)} status changes, {len(assessments)} assessments")
     _seed_people_on_requests(rng, requests, ppi_team, now, log)
 
@@ -280,17 +290,17 @@ def _seed_people_on_requests(rng, requests, ppi_team, now, log) -> None:
                 if ends >= tenure_ends or starts >= ends:
                     continue
                 allocations.append(
-                    Allocation(
-                        request=request,
-                        person_id=person_id,
-                        role=rng.choice(roles),
-                        starts_on=starts,
-                        ends_on=ends,
-                        allocated_by=rng.choice(ppi_team),
-                        created_at=decided + datetime.timedelta(days=1),
+                    (
+                        request.pk,
+                        person_id,
+                        rng.choice(roles),
+                        starts,
+                        ends,
+                        rng.choice(ppi_team).pk,
+                        decided + datetime.timedelta(days=1),
                     )
                 )
-        on_request = {a.person_id for a in allocations[-2:] if a.request is request}
+        on_request = {person_id for pk, person_id, *_ in allocations[-2:] if pk == request.pk}
         for person_id in rng.sample(improvers, min(len(improvers), rng.randint(1, 6))):
             if person_id in on_request:
                 continue
@@ -301,55 +311,54 @@ def _seed_people_on_requests(rng, requests, ppi_team, now, log) -> None:
             )[0]
             answered = answer != InvitationStatus.INVITED
             invitations.append(
-                Invitation(
-                    request=request,
-                    person_id=person_id,
-                    status=answer,
+                (
+                    request.pk,
+                    person_id,
+                    answer,
                     # Demo links: the hash of a token nobody holds, so none of them works.
-                    token_hash=f"{rng.getrandbits(256):064x}",
-                    invited_by=rng.choice(ppi_team),
-                    created_at=sent,
-                    sent_at=sent,
-                    expires_at=sent + expiry,
-                    reminded_at=sent + datetime.timedelta(days=7)
-                    if not answered and rng.random() < 0.5
-                    else None,
-                    responded_at=sent + datetime.timedelta(days=rng.randint(0, 6)) if answered else None,
+                    f"{rng.getrandbits(256):064x}",
+                    rng.choice(ppi_team).pk,
+                    sent,
+                    sent,
+                    sent + expiry,
+                    sent + datetime.timedelta(days=7) if not answered and rng.random() < 0.5 else None,
+                    sent + datetime.timedelta(days=rng.randint(0, 6)) if answered else None,
                 )
             )
         if organisations and rng.random() < 0.3:
             org_id, contact_id, email = rng.choice(organisations)
-            asked.append(
-                OrganisationInvitation(
-                    request=request,
-                    organisation_id=org_id,
-                    contact_id=contact_id,
-                    email=email,
-                    invited_by=rng.choice(ppi_team),
-                    created_at=decided + datetime.timedelta(days=2),
-                    sent_at=decided + datetime.timedelta(days=2),
-                )
-            )
+            sent = decided + datetime.timedelta(days=2)
+            asked.append((request.pk, org_id, contact_id, email, rng.choice(ppi_team).pk, sent, sent))
     # What the matched requests ask for, so the match page has reasons to give.
-    wanted_services = InvolvementRequest.services_wanted.through
-    wanted_interests = InvolvementRequest.interests_wanted.through
     service_ids = list(Service.objects.values_list("pk", flat=True))
     interest_ids = list(Interest.objects.values_list("pk", flat=True))
     asks_services, asks_interests = [], []
     for request in requests:
         if request.status in WITH_PEOPLE:
             for service_id in rng.sample(service_ids, min(len(service_ids), rng.randint(0, 2))):
-                asks_services.append(wanted_services(involvementrequest_id=request.pk, service_id=service_id))
+                asks_services.append((request.pk, service_id))
             for interest_id in rng.sample(interest_ids, min(len(interest_ids), rng.randint(1, 2))):
-                asks_interests.append(
-                    wanted_interests(involvementrequest_id=request.pk, interest_id=interest_id)
-                )
+                asks_interests.append((request.pk, interest_id))
+    # Each list is free of repeats by construction (samples, one pick per request), so
+    # nothing here needs the conflict handling that COPY does not have.
     with transaction.atomic():
-        wanted_services.objects.bulk_create(asks_services, batch_size=5000, ignore_conflicts=True)
-        wanted_interests.objects.bulk_create(asks_interests, batch_size=5000, ignore_conflicts=True)
-        Allocation.objects.bulk_create(allocations, batch_size=5000, ignore_conflicts=True)
-        Invitation.objects.bulk_create(invitations, batch_size=5000, ignore_conflicts=True)
-        OrganisationInvitation.objects.bulk_create(asked, batch_size=5000, ignore_conflicts=True)
+        link = ["involvementrequest_id"]
+        insert_rows(InvolvementRequest.services_wanted.through, [*link, "service_id"], asks_services)
+        insert_rows(InvolvementRequest.interests_wanted.through, [*link, "interest_id"], asks_interests)
+        fields = ["request_id", "person_id", "role", "starts_on", "ends_on", "allocated_by_id", "created_at"]
+        insert_rows(Allocation, fields, allocations)
+        fields = ["request_id", "person_id", "status", "token_hash", "invited_by_id", "created_at", "sent_at"]
+        insert_rows(Invitation, [*fields, "expires_at", "reminded_at", "responded_at"], invitations)
+        fields = [
+            "request_id",
+            "organisation_id",
+            "contact_id",
+            "email",
+            "invited_by_id",
+            "created_at",
+            "sent_at",
+        ]
+        insert_rows(OrganisationInvitation, fields, asked)
     log(
         f"  people on requests: {len(allocations)} Patient Partner allocations, "
         f"{len(invitations)} invitations, {len(asked)} organisations asked"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -39,6 +40,7 @@ from outcomes.models import (
 )
 from people_bank.models import Organisation, Person
 from ppe.access import Role
+from ppe.bulk import insert_rows, reserve_ids
 
 BATCH = 5000
 KIND_WEIGHTS = {
@@ -178,7 +180,9 @@ def seed(*, rng, sizes, log) -> None:
     groups = _priority_groups()
     live = [Status.PEOPLE_ALLOCATED, Status.ACTIVE, Status.EVALUATION, Status.CLOSED]
     requests = list(
-        InvolvementRequest.objects.filter(status__in=live).values_list("pk", "status", "submitted_by_id")
+        InvolvementRequest.objects.filter(status__in=live)
+        .values_list("pk", "status", "submitted_by_id")
+        .order_by("pk")
     )
     request_ids = [r[0] for r in requests]
     request_levels = dict(
@@ -186,86 +190,15 @@ def seed(*, rng, sizes, log) -> None:
             "pk", Coalesce("achieved_rung__spectrum_level", "planned_rung__spectrum_level", Value(""))
         )
     )
-    person_ids = list(Person.objects.filter(erased_at__isnull=True).values_list("pk", flat=True)[:50_000])
-    org_ids = list(Organisation.objects.values_list("pk", flat=True)[:2000])
-    kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    person_ids = list(
+        Person.objects.filter(erased_at__isnull=True).values_list("pk", flat=True).order_by("pk")[:50_000]
+    )
+    org_ids = list(Organisation.objects.values_list("pk", flat=True).order_by("pk")[:2000])
 
     with transaction.atomic():
-        activities = []
-        for _n in range(total):
-            kind = rng.choices(kinds, weights)[0]
-            held_on = today + datetime.timedelta(days=rng.randint(-730, 60))
-            online = kind in ONLINE_KINDS or rng.random() < 0.15
-            status = (
-                ActivityStatus.PLANNED
-                if held_on > today
-                else (ActivityStatus.CANCELLED if rng.random() < 0.04 else ActivityStatus.HELD)
-            )
-            reached = rng.randint(200, 3000) if kind in ONLINE_KINDS else rng.randint(6, 120)
-            activities.append(
-                Activity(
-                    title=TITLES[kind].format(
-                        topic=rng.choice(TOPICS), place=rng.choice(["Eastgate", "Riverside", "Mela"])
-                    ),
-                    kind=kind,
-                    held_on=held_on,
-                    online=online,
-                    place="" if online else rng.choice(PLACES),
-                    rung=rng.choice(rungs[:3]) if kind in ONLINE_KINDS else rng.choice(rungs),
-                    status=status,
-                    people_reached=reached if status == ActivityStatus.HELD else 0,
-                    anonymous_count=max(0, reached - rng.randint(0, 10))
-                    if status == ActivityStatus.HELD
-                    else 0,
-                    created_by=rng.choice(staff) if staff else None,
-                    evaluations_sent_at=now if status == ActivityStatus.HELD and held_on < today else None,
-                )
-            )
-        # The per-group counts first, so each activity is inserted with its total.
-        reach = []
-        for activity in activities:
-            if activity.status == ActivityStatus.HELD and groups:
-                left = activity.people_reached // 2
-                for group in rng.sample(groups, rng.randint(0, min(3, len(groups)))):
-                    count = rng.randint(0, left)
-                    left -= count
-                    if count:
-                        reach.append(ActivityPriorityReach(activity=activity, group=group, count=count))
-                        activity.priority_reached += count
-        Activity.objects.bulk_create(activities, batch_size=BATCH)
-        costs, req_links, org_links, attendees = [], [], [], []
-        for activity in activities:
-            if activity.status == ActivityStatus.HELD:
-                for line in rng.sample(BudgetLine.values, rng.randint(0, 3)):
-                    costs.append(
-                        ActivityCost(
-                            activity=activity, line=line, amount=Decimal(rng.randint(1500, 40000)) / 100
-                        )
-                    )
-            if request_ids and rng.random() < 0.6:
-                req_links.append(
-                    Activity.requests.through(
-                        activity_id=activity.pk, involvementrequest_id=rng.choice(request_ids)
-                    )
-                )
-            if org_ids and rng.random() < 0.3:
-                org_links.append(
-                    Activity.organisations.through(
-                        activity_id=activity.pk, organisation_id=rng.choice(org_ids)
-                    )
-                )
-            if person_ids and activity.status == ActivityStatus.HELD and activity.kind not in ONLINE_KINDS:
-                for person_id in rng.sample(person_ids, min(len(person_ids), rng.randint(0, 6))):
-                    attendees.append(Activity.attendees.through(activity_id=activity.pk, person_id=person_id))
-        for row in reach:
-            row.activity_id = row.activity.pk
-        ActivityPriorityReach.objects.bulk_create(reach, batch_size=BATCH)
-        ActivityCost.objects.bulk_create(costs, batch_size=BATCH)
-        Activity.requests.through.objects.bulk_create(req_links, batch_size=BATCH, ignore_conflicts=True)
-        Activity.organisations.through.objects.bulk_create(org_links, batch_size=BATCH, ignore_conflicts=True)
-        Activity.attendees.through.objects.bulk_create(attendees, batch_size=BATCH, ignore_conflicts=True)
-
-        held = [a for a in activities if a.status == ActivityStatus.HELD]
+        held = _seed_activities(
+            rng, total, rungs, groups, staff, request_ids, org_ids, person_ids, today, now
+        )
         _seed_suggestions(
             rng, sizes.get("suggestions", 0), held, request_ids, request_levels, person_ids, today, staff
         )
@@ -277,56 +210,155 @@ def seed(*, rng, sizes, log) -> None:
     )
 
 
+class _Activity(NamedTuple):
+    """An activity's row, in insert_rows' order: its fields are the columns."""
+
+    id: int
+    title: str
+    kind: str
+    held_on: datetime.date
+    online: bool
+    place: str
+    rung_id: int
+    status: str
+    people_reached: int
+    anonymous_count: int
+    priority_reached: int
+    created_by_id: int | None
+    evaluations_sent_at: datetime.datetime | None
+
+
+def _seed_activities(rng, total, rungs, groups, staff, request_ids, org_ids, person_ids, today, now):
+    """Insert the activities with their reach, costs and links; return the held ones as
+    (id, held_on, spectrum level) for the suggestions and evaluations gathered at them."""
+    kinds, weights = list(KIND_WEIGHTS), list(KIND_WEIGHTS.values())
+    activities, reach = [], []
+    for pk in reserve_ids(Activity, total):
+        kind = rng.choices(kinds, weights)[0]
+        held_on = today + datetime.timedelta(days=rng.randint(-730, 60))
+        online = kind in ONLINE_KINDS or rng.random() < 0.15
+        status = (
+            ActivityStatus.PLANNED
+            if held_on > today
+            else (ActivityStatus.CANCELLED if rng.random() < 0.04 else ActivityStatus.HELD)
+        )
+        reached = rng.randint(200, 3000) if kind in ONLINE_KINDS else rng.randint(6, 120)
+        title = TITLES[kind].format(
+            topic=rng.choice(TOPICS), place=rng.choice(["Eastgate", "Riverside", "Mela"])
+        )
+        place = "" if online else rng.choice(PLACES)
+        rung = rng.choice(rungs[:3]) if kind in ONLINE_KINDS else rng.choice(rungs)
+        is_held = status == ActivityStatus.HELD
+        anonymous = max(0, reached - rng.randint(0, 10)) if is_held else 0
+        created_by = rng.choice(staff).pk if staff else None
+        # The per-group counts first, so each activity is inserted with its total.
+        from_groups = 0
+        if is_held and groups:
+            left = reached // 2
+            for group in rng.sample(groups, rng.randint(0, min(3, len(groups)))):
+                count = rng.randint(0, left)
+                left -= count
+                if count:
+                    reach.append((pk, group.pk, count))
+                    from_groups += count
+        activities.append(
+            _Activity(
+                pk,
+                title,
+                kind,
+                held_on,
+                online,
+                place,
+                rung.pk,
+                status,
+                reached if is_held else 0,
+                anonymous,
+                from_groups,
+                created_by,
+                now if is_held and held_on < today else None,
+            )
+        )
+    insert_rows(Activity, _Activity._fields, activities)
+    insert_rows(ActivityPriorityReach, ["activity_id", "group_id", "count"], reach)
+    costs, req_links, org_links, attendees = [], [], [], []
+    for activity in activities:
+        pk, is_held = activity.id, activity.status == ActivityStatus.HELD
+        if is_held:
+            for line in rng.sample(BudgetLine.values, rng.randint(0, 3)):
+                costs.append((pk, line, Decimal(rng.randint(1500, 40000)) / 100))
+        if request_ids and rng.random() < 0.6:
+            req_links.append((pk, rng.choice(request_ids)))
+        if org_ids and rng.random() < 0.3:
+            org_links.append((pk, rng.choice(org_ids)))
+        if person_ids and is_held and activity.kind not in ONLINE_KINDS:
+            for person_id in rng.sample(person_ids, min(len(person_ids), rng.randint(0, 6))):
+                attendees.append((pk, person_id))
+    insert_rows(ActivityCost, ["activity_id", "line", "amount"], costs)
+    insert_rows(Activity.requests.through, ["activity_id", "involvementrequest_id"], req_links)
+    insert_rows(Activity.organisations.through, ["activity_id", "organisation_id"], org_links)
+    insert_rows(Activity.attendees.through, ["activity_id", "person_id"], attendees)
+    levels = {rung.pk: rung.spectrum_level for rung in rungs}
+    return [(a.id, a.held_on, levels[a.rung_id]) for a in activities if a.status == ActivityStatus.HELD]
+
+
 def _seed_suggestions(rng, count, held, request_ids, request_levels, person_ids, today, staff) -> None:
     if not count or not held:
         return
-    batch = []
+    staff_ids = [user.pk for user in staff]
+    # Older suggestions have mostly been dealt with; the last few weeks' mostly not.
+    dealt_with = [
+        SuggestionStatus.INVESTIGATED,
+        SuggestionStatus.ACTIONED,
+        SuggestionStatus.ACTIONED,
+        SuggestionStatus.PARTLY_ACTIONED,
+        SuggestionStatus.NOT_ACTIONED,
+    ]
+    done_statuses = (SuggestionStatus.ACTIONED, SuggestionStatus.PARTLY_ACTIONED)
+    rows = []
     for _n in range(count):
         theme, text = rng.choice(SUGGESTIONS)
         activity = rng.choice(held) if not request_ids or rng.random() < 0.75 else None
-        request_id = None if activity else rng.choice(request_ids)
-        received = activity.held_on if activity else today - datetime.timedelta(days=rng.randint(0, 700))
+        if activity:
+            activity_id, received, level = activity
+            request_id = None
+        else:
+            activity_id, request_id = None, rng.choice(request_ids)
+            received, level = (
+                today - datetime.timedelta(days=rng.randint(0, 700)),
+                request_levels.get(request_id, ""),
+            )
         age = (today - received).days
         roll = rng.random()
-        # Older suggestions have mostly been dealt with; the last few weeks' mostly not.
         if age < 30 and roll < 0.7:
             status = SuggestionStatus.NEW
         elif roll < 0.3:
             status = SuggestionStatus.NEW if age < 120 else SuggestionStatus.INVESTIGATED
         else:
-            status = rng.choice(
-                [
-                    SuggestionStatus.INVESTIGATED,
-                    SuggestionStatus.ACTIONED,
-                    SuggestionStatus.ACTIONED,
-                    SuggestionStatus.PARTLY_ACTIONED,
-                    SuggestionStatus.NOT_ACTIONED,
-                ]
-            )
-        done = status in (SuggestionStatus.ACTIONED, SuggestionStatus.PARTLY_ACTIONED)
-        batch.append(
-            Suggestion(
-                activity=activity,
-                request_id=request_id,
-                spectrum_level=activity.rung.spectrum_level
-                if activity
-                else request_levels.get(request_id, ""),
-                theme=theme,
-                text=text,
-                said_by_group=rng.choice(GROUPS),
-                said_by_id=rng.choice(person_ids) if person_ids and rng.random() < 0.2 else None,
-                received_on=received,
-                status=status,
-                reason=rng.choice(REASONS) if status == SuggestionStatus.NOT_ACTIONED else "",
-                what_done=rng.choice(WHAT_DONE) if done else "",
-                done_on=min(today, received + datetime.timedelta(days=rng.randint(7, 90))) if done else None,
-                updated_by=rng.choice(staff) if staff else None,
+            status = rng.choice(dealt_with)
+        done = status in done_statuses
+        rows.append(
+            (
+                activity_id,
+                request_id,
+                level,
+                theme,
+                text,
+                rng.choice(GROUPS),
+                rng.choice(person_ids) if person_ids and rng.random() < 0.2 else None,
+                received,
+                status,
+                rng.choice(REASONS) if status == SuggestionStatus.NOT_ACTIONED else "",
+                rng.choice(WHAT_DONE) if done else "",
+                min(today, received + datetime.timedelta(days=rng.randint(7, 90))) if done else None,
+                rng.choice(staff_ids) if staff_ids else None,
             )
         )
-        if len(batch) >= BATCH:
-            Suggestion.objects.bulk_create(batch)
-            batch = []
-    Suggestion.objects.bulk_create(batch)
+    fields = ["activity_id", "request_id", "spectrum_level", "theme", "text", "said_by_group", "said_by_id"]
+    insert_rows(
+        Suggestion,
+        [*fields, "received_on", "status", "reason", "what_done", "done_on", "updated_by_id"],
+        rows,
+    )
 
 
 def _score(rng, base: int) -> int:
@@ -337,37 +369,38 @@ def _seed_evaluations(rng, count, held, rungs, person_ids, requests) -> None:
     if not count or not held:
         return
     evaluation_requests = [r[0] for r in requests if r[1] in (Status.EVALUATION, Status.CLOSED)]
-    batch = []
+    today = timezone.localdate()
+    rows = []
     for _n in range(count):
         project = evaluation_requests and rng.random() < 0.05
-        activity = None if project else rng.choice(held)
-        reached = rng.choice(rungs[2:]) if project else None
+        if project:
+            activity_id, held_on, reached = None, today, rng.choice(rungs[2:])
+            level = reached.spectrum_level
+        else:
+            (activity_id, held_on, level), reached = rng.choice(held), None
         base = rng.choice([3, 4, 4, 5])
-        submitted = (activity.held_on if activity else timezone.localdate()) + datetime.timedelta(
-            days=rng.randint(1, 14)
-        )
-        batch.append(
-            EvaluationResponse(
-                kind=EvaluationKind.PROJECT if project else EvaluationKind.ACTIVITY,
-                activity=activity,
-                request_id=rng.choice(evaluation_requests) if project else None,
-                person_id=rng.choice(person_ids) if person_ids and rng.random() < 0.5 else None,
-                informed=_score(rng, base),
-                heard=_score(rng, base),
-                valued=_score(rng, base),
-                difference=_score(rng, base - 1),
-                own_involvement=_score(rng, base) if project else None,
-                wider_involvement=_score(rng, base - 1) if project else None,
-                rung_reached=reached,
-                spectrum_level=activity.rung.spectrum_level if activity else reached.spectrum_level,
-                comments=rng.choice(COMMENTS),
-                submitted_on=min(submitted, timezone.localdate()),
+        submitted = held_on + datetime.timedelta(days=rng.randint(1, 14))
+        rows.append(
+            (
+                EvaluationKind.PROJECT if project else EvaluationKind.ACTIVITY,
+                activity_id,
+                rng.choice(evaluation_requests) if project else None,
+                rng.choice(person_ids) if person_ids and rng.random() < 0.5 else None,
+                _score(rng, base),
+                _score(rng, base),
+                _score(rng, base),
+                _score(rng, base - 1),
+                _score(rng, base) if project else None,
+                _score(rng, base - 1) if project else None,
+                reached.pk if reached else None,
+                level,
+                rng.choice(COMMENTS),
+                min(submitted, today),
             )
         )
-        if len(batch) >= BATCH:
-            EvaluationResponse.objects.bulk_create(batch)
-            batch = []
-    EvaluationResponse.objects.bulk_create(batch)
+    fields = ["kind", "activity_id", "request_id", "person_id", "informed", "heard", "valued", "difference"]
+    fields += ["own_involvement", "wider_involvement", "rung_reached_id", "spectrum_level", "comments"]
+    insert_rows(EvaluationResponse, [*fields, "submitted_on"], rows)
 
 
 def _seed_request_outcomes(rng, requests, rungs, staff, now) -> None:

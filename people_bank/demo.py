@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from people_bank import rules
@@ -33,6 +32,7 @@ from people_bank.models import (
     TrainingRecord,
     search_text_for,
 )
+from ppe.bulk import insert_rows, reserve_ids
 
 CMGS = {
     "Emergency and Specialist Medicine": ["Emergency Department", "Acute Medicine", "Stroke", "Respiratory"],
@@ -153,10 +153,17 @@ def seed(*, rng, sizes, log) -> None:
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        people_ids = _seed_people(rng, sizes["people"], today, staff)
+        people_ids = list(reserve_ids(Person, sizes["people"]))
+        org_ids = list(reserve_ids(Organisation, sizes["organisations"]))
+        # The log is made first so that each person and organisation goes in with their
+        # last contact, rather than all of them being rewritten to add it afterwards.
+        conversations = _conversations(rng, sizes["conversations"], staff, people_ids, org_ids, now)
+        person_contact = _latest(conversations, CONVERSATION_FIELDS.index("person_id"))
+        org_contact = _latest(conversations, CONVERSATION_FIELDS.index("organisation_id"))
+        _seed_people(rng, people_ids, today, staff, person_contact)
         _seed_roles(rng, people_ids, today, staff)
-        org_ids = _seed_organisations(rng, sizes["organisations"], staff, people_ids, today)
-        _seed_conversations(rng, sizes["conversations"], staff, people_ids, org_ids, now)
+        _seed_organisations(rng, org_ids, staff, today, org_contact)
+        insert_rows(Conversation, CONVERSATION_FIELDS, conversations)
         _seed_recruitment(rng, people_ids, today, staff)
         _seed_payments(rng, sizes, staff, log)
     log(
@@ -207,118 +214,111 @@ def _seed_reference_data(log) -> None:
     log(f"  reference data: {cmgs} CMGs, {services} services")
 
 
-def _seed_people(rng, count, today, staff) -> list[int]:
+def _seed_people(rng, ids, today, staff, last_contact) -> None:
     services = list(Service.objects.values_list("id", flat=True))
     interests = list(Interest.objects.values_list("id", flat=True))
     needs = list(AccessNeed.objects.values_list("id", flat=True))
     methods = [ContactMethod.EMAIL] * 6 + [ContactMethod.PHONE] * 2 + [ContactMethod.TEXT, ContactMethod.POST]
     days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-    ids: list[int] = []
-    for start in range(0, count, BATCH):
-        batch = []
-        for i in range(start, min(count, start + BATCH)):
-            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-            status = rng.choices(["active", "paused", "left"], weights=[85, 8, 7])[0]
-            email = f"{first}.{last}.{i}@example.com".lower().replace("'", "")
-            phone = f"07700 9{i % 100000:05d}"
-            postcode = (
-                f"{rng.choice(POSTCODE_AREAS)} {rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}"
+    people, statuses = [], []
+    for i, pk in enumerate(ids):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        status = rng.choices(["active", "paused", "left"], weights=[85, 8, 7])[0]
+        email = f"{first}.{last}.{i}@example.com".lower().replace("'", "")
+        phone = f"07700 9{i % 100000:05d}"
+        postcode = (
+            f"{rng.choice(POSTCODE_AREAS)} {rng.randint(1, 9)}{rng.choice(LETTERS)}{rng.choice(LETTERS)}"
+        )
+        contact = rng.choice(methods)
+        joined = today - datetime.timedelta(days=rng.randint(0, 6 * 365))
+        online, face_to_face = rng.random() < 0.6, rng.random() < 0.7
+        free = ",".join(sorted(rng.sample(days, rng.randint(0, 4)), key=days.index))
+        invitable = status == "active" and rng.random() < 0.9
+        search = search_text_for(first, last, email, postcode, phone)
+        people.append(
+            (
+                pk,
+                first,
+                last,
+                email,
+                phone,
+                postcode,
+                contact,
+                status,
+                joined,
+                online,
+                face_to_face,
+                free,
+                invitable,
+                search,
+                last_contact.get(pk),
             )
-            person = Person(
-                first_name=first,
-                last_name=last,
-                email=email,
-                phone=phone,
-                postcode=postcode,
-                preferred_contact=rng.choice(methods),
-                status=status,
-                joined_on=today - datetime.timedelta(days=rng.randint(0, 6 * 365)),
-                online=rng.random() < 0.6,
-                face_to_face=rng.random() < 0.7,
-                days=",".join(sorted(rng.sample(days, rng.randint(0, 4)), key=days.index)),
-                can_be_invited=status == "active" and rng.random() < 0.9,
-            )
-            person.search_text = search_text_for(first, last, email, postcode, phone)
-            batch.append(person)
-        created = Person.objects.bulk_create(batch, batch_size=BATCH)
-        new_ids = [p.pk for p in created]
-        ids += new_ids
-        through_s, through_i, through_n = (
-            Person.services.through,
-            Person.interests.through,
-            Person.access_needs.through,
         )
-        through_s.objects.bulk_create(
-            [
-                through_s(person_id=pk, service_id=s)
-                for pk in new_ids
-                for s in rng.sample(services, rng.randint(0, 3))
-            ],
-            batch_size=BATCH,
-        )
-        through_i.objects.bulk_create(
-            [
-                through_i(person_id=pk, interest_id=x)
-                for pk in new_ids
-                for x in rng.sample(interests, rng.randint(0, 3))
-            ],
-            batch_size=BATCH,
-        )
-        through_n.objects.bulk_create(
-            [
-                through_n(person_id=pk, accessneed_id=rng.choice(needs))
-                for pk in new_ids
-                if rng.random() < 0.1
-            ],
-            batch_size=BATCH,
-        )
-        _seed_person_history(rng, created, staff)
-    return ids
+        statuses.append((pk, status, invitable))
+    fields = ["id", "first_name", "last_name", "email", "phone", "postcode", "preferred_contact", "status"]
+    fields += [
+        "joined_on",
+        "online",
+        "face_to_face",
+        "days",
+        "can_be_invited",
+        "search_text",
+        "last_contact_at",
+    ]
+    insert_rows(Person, fields, people)
+    insert_rows(
+        Person.services.through,
+        ["person_id", "service_id"],
+        [(pk, s) for pk in ids for s in rng.sample(services, rng.randint(0, 3))],
+    )
+    insert_rows(
+        Person.interests.through,
+        ["person_id", "interest_id"],
+        [(pk, x) for pk in ids for x in rng.sample(interests, rng.randint(0, 3))],
+    )
+    insert_rows(
+        Person.access_needs.through,
+        ["person_id", "accessneed_id"],
+        [(pk, rng.choice(needs)) for pk in ids if rng.random() < 0.1],
+    )
+    _seed_person_history(rng, statuses, staff)
 
 
 def _seed_person_history(rng, people, staff) -> None:
-    PersonStatusChange.objects.bulk_create(
-        [
-            PersonStatusChange(person_id=p.pk, to_status="active", by=rng.choice(staff), note="Added")
-            for p in people
-        ],
-        batch_size=BATCH,
+    staff_ids = [user.pk for user in staff]
+    fields = ["person_id", "from_status", "to_status", "by_id", "note"]
+    insert_rows(
+        PersonStatusChange, fields, [(pk, "", "active", rng.choice(staff_ids), "Added") for pk, *_ in people]
     )
-    PersonStatusChange.objects.bulk_create(
-        [
-            PersonStatusChange(person_id=p.pk, from_status="active", to_status=p.status, by=rng.choice(staff))
-            for p in people
-            if p.status != "active"
-        ],
-        batch_size=BATCH,
+    insert_rows(
+        PersonStatusChange,
+        fields,
+        [(pk, "active", status, rng.choice(staff_ids), "") for pk, status, _ in people if status != "active"],
     )
-    ConsentRecord.objects.bulk_create(
+    insert_rows(
+        ConsentRecord,
+        ["person_id", "kind", "given", "method", "channels", "recorded_by_id"],
         [
-            ConsentRecord(
-                person_id=p.pk,
-                kind=kind,
-                given=given,
-                method=rng.choice(["online", "phone", "paper"]),
-                channels="email" if given and kind == "invitations" else "",
-                recorded_by=rng.choice(staff),
+            (
+                pk,
+                kind,
+                given,
+                rng.choice(["online", "phone", "paper"]),
+                "email" if given and kind == "invitations" else "",
+                rng.choice(staff_ids),
             )
-            for p in people
-            for kind, given in (("hold_data", True), ("invitations", p.can_be_invited))
+            for pk, _status, invitable in people
+            for kind, given in (("hold_data", True), ("invitations", invitable))
         ],
-        batch_size=BATCH,
     )
-    equality = []
-    fields = {
-        name: [c[0] for c in EqualityMonitoring._meta.get_field(name).choices]
-        for name in EqualityMonitoring.CHARACTERISTICS
-    }
-    for p in people:
-        if rng.random() < 0.6:
-            answers = {name: rng.choice(values) for name, values in fields.items()}
-            equality.append(
-                EqualityMonitoring(person_id=p.pk, objects_to_monitoring_use=rng.random() < 0.05, **answers)
-            )
-    EqualityMonitoring.objects.bulk_create(equality, batch_size=BATCH)
+    names = list(EqualityMonitoring.CHARACTERISTICS)
+    values = [[c[0] for c in EqualityMonitoring._meta.get_field(name).choices] for name in names]
+    equality = [
+        (pk, rng.random() < 0.05, *[rng.choice(choices) for choices in values])
+        for pk, *_ in people
+        if rng.random() < 0.6
+    ]
+    insert_rows(EqualityMonitoring, ["person_id", "objects_to_monitoring_use", *names], equality)
     from django.core.cache import cache
 
     from people_bank.selectors import WHOLE_BANK_COUNTS
@@ -328,156 +328,178 @@ def _seed_person_history(rng, people, staff) -> None:
 
 def _seed_roles(rng, people_ids, today, staff) -> None:
     partners, improvers = [], []
+    now = timezone.now()
     for pk in people_ids:
         if rng.random() < 0.03:
             started = today - datetime.timedelta(days=rng.randint(30, 6 * 365 - 30))
             outcome = "pending"
             if started < rules.add_years(today, -3):
                 outcome = rng.choice(["satisfactory", "unsatisfactory"])
-            partners.append(
-                PatientPartner(
-                    person_id=pk,
-                    started_on=started,
-                    review_outcome=outcome,
-                    reviewed_on=rules.review_due(started) if outcome != "pending" else None,
-                    review_due_on=rules.review_due(started),
-                    tenure_ends_on=rules.tenure_end(started, outcome),
-                )
-            )
+            due = rules.review_due(started)
+            reviewed = due if outcome != "pending" else None
+            partners.append((pk, started, outcome, reviewed, due, rules.tenure_end(started, outcome)))
         if rng.random() < 0.3:
             confirmed = rng.random() < 0.9
             improvers.append(
-                HospitalImprover(
-                    person_id=pk,
-                    signed_up_at=timezone.now() - datetime.timedelta(days=rng.randint(0, 700)),
-                    last_service_use_on=today - datetime.timedelta(days=rng.randint(0, 500)),
-                    code_of_conduct_agreed_at=timezone.now(),
-                    confirmed_at=timezone.now() if confirmed else None,
-                    confirmed_by=rng.choice(staff) if confirmed else None,
+                (
+                    pk,
+                    now - datetime.timedelta(days=rng.randint(0, 700)),
+                    today - datetime.timedelta(days=rng.randint(0, 500)),
+                    now,
+                    now if confirmed else None,
+                    rng.choice(staff).pk if confirmed else None,
                 )
             )
-    created = PatientPartner.objects.bulk_create(partners, batch_size=BATCH)
-    HospitalImprover.objects.bulk_create(improvers, batch_size=BATCH)
-    TrainingRecord.objects.bulk_create(
+    partner_ids = reserve_ids(PatientPartner, len(partners))
+    fields = [
+        "id",
+        "person_id",
+        "started_on",
+        "review_outcome",
+        "reviewed_on",
+        "review_due_on",
+        "tenure_ends_on",
+    ]
+    insert_rows(PatientPartner, fields, [(pk, *row) for pk, row in zip(partner_ids, partners, strict=True)])
+    fields = ["person_id", "signed_up_at", "last_service_use_on", "code_of_conduct_agreed_at", "confirmed_at"]
+    insert_rows(HospitalImprover, [*fields, "confirmed_by_id"], improvers)
+    courses = [
+        "Induction",
+        "Safeguarding",
+        "Information governance",
+        "Equality and diversity",
+        "Chairing meetings",
+    ]
+    insert_rows(
+        TrainingRecord,
+        ["partner_id", "course", "completed_on", "expires_on"],
         [
-            TrainingRecord(
-                partner_id=p.pk,
-                course=course,
-                completed_on=p.started_on + datetime.timedelta(days=30),
-                expires_on=p.started_on + datetime.timedelta(days=30 + 3 * 365),
+            (
+                pk,
+                course,
+                started + datetime.timedelta(days=30),
+                started + datetime.timedelta(days=30 + 3 * 365),
             )
-            for p in created
-            for course in rng.sample(
-                [
-                    "Induction",
-                    "Safeguarding",
-                    "Information governance",
-                    "Equality and diversity",
-                    "Chairing meetings",
-                ],
-                2,
-            )
+            for pk, (_person, started, *_rest) in zip(partner_ids, partners, strict=True)
+            for course in rng.sample(courses, 2)
         ],
-        batch_size=BATCH,
     )
 
 
-def _seed_organisations(rng, count, staff, people_ids, today) -> list[int]:
+def _seed_organisations(rng, ids, staff, today, last_contact) -> None:
     kinds = list(Organisation.Kind.values)
-    batch = []
-    for i in range(count):
+    conditions = ["dementia", "cancer", "heart disease", "diabetes", "stroke", "sight loss"]
+    communities = [
+        "South Asian",
+        "Black Caribbean",
+        "Polish",
+        "young people",
+        "older people",
+        "carers",
+        "Deaf community",
+        "refugees",
+    ]
+    organisations = []
+    for i, pk in enumerate(ids):
         kind = rng.choice(kinds)
         words = " ".join(rng.sample(ORG_WORDS, 2))
         name = f"{rng.choice(ORG_PLACES)} {words} {ORG_SUFFIX[kind]} {i + 1}"
-        org = Organisation(
-            name=name,
-            kind=kind,
-            is_service_provider=rng.random() < 0.4,
-            is_lobby=rng.random() < 0.3,
-            is_advocate=rng.random() < 0.5,
-            is_conduit=rng.random() < 0.6,
-            conditions=", ".join(
-                rng.sample(["dementia", "cancer", "heart disease", "diabetes", "stroke", "sight loss"], 2)
-            ),
-            communities=", ".join(
-                rng.sample(
-                    [
-                        "South Asian",
-                        "Black Caribbean",
-                        "Polish",
-                        "young people",
-                        "older people",
-                        "carers",
-                        "Deaf community",
-                        "refugees",
-                    ],
-                    2,
-                )
-            ),
-            area=rng.choice(ORG_PLACES),
-            owner=rng.choice(staff),
-        )
-        org.search_text = search_text_for(org.name, org.area, org.conditions, org.communities)
-        batch.append(org)
-    created = Organisation.objects.bulk_create(batch, batch_size=BATCH)
-    OrganisationContact.objects.bulk_create(
-        [
-            OrganisationContact(
-                organisation_id=o.pk,
-                name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                role=rng.choice(["Chief executive", "Volunteer coordinator", "Chair", "Outreach worker"]),
-                email=f"contact{o.pk}@example.org",
+        flags = (rng.random() < 0.4, rng.random() < 0.3, rng.random() < 0.5, rng.random() < 0.6)
+        cares_about = ", ".join(rng.sample(conditions, 2))
+        reaches = ", ".join(rng.sample(communities, 2))
+        area = rng.choice(ORG_PLACES)
+        search = search_text_for(name, area, cares_about, reaches)
+        organisations.append(
+            (
+                pk,
+                name,
+                kind,
+                *flags,
+                cares_about,
+                reaches,
+                area,
+                rng.choice(staff).pk,
+                search,
+                last_contact.get(pk),
             )
-            for o in created
+        )
+    fields = ["id", "name", "kind", "is_service_provider", "is_lobby", "is_advocate", "is_conduit"]
+    fields += ["conditions", "communities", "area", "owner_id", "search_text", "last_contact_at"]
+    insert_rows(Organisation, fields, organisations)
+    roles = ["Chief executive", "Volunteer coordinator", "Chair", "Outreach worker"]
+    insert_rows(
+        OrganisationContact,
+        ["organisation_id", "name", "role", "email"],
+        [
+            (
+                pk,
+                f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                rng.choice(roles),
+                f"contact{pk}@example.org",
+            )
+            for pk in ids
             for _ in range(2)
         ],
-        batch_size=BATCH,
     )
-    Agreement.objects.bulk_create(
+    insert_rows(
+        Agreement,
+        ["organisation_id", "title", "starts_on"],
         [
-            Agreement(
-                organisation_id=o.pk,
-                title="Memorandum of understanding",
-                starts_on=today - datetime.timedelta(days=rng.randint(30, 900)),
-            )
-            for o in created
+            (pk, "Memorandum of understanding", today - datetime.timedelta(days=rng.randint(30, 900)))
+            for pk in ids
             if rng.random() < 0.3
         ],
-        batch_size=BATCH,
     )
-    return [o.pk for o in created]
+    return ids
 
 
-def _seed_conversations(rng, count, staff, people_ids, org_ids, now) -> None:
+CONVERSATION_FIELDS = [
+    "happened_at",
+    "staff_id",
+    "person_id",
+    "organisation_id",
+    "channel",
+    "summary",
+    "insight",
+]
+CONVERSATION_FIELDS += ["follow_up", "follow_up_due"]
+
+
+def _conversations(rng, count, staff, people_ids, org_ids, now) -> list[tuple]:
     if not people_ids and not org_ids:
-        return
-    for start in range(0, count, BATCH * 4):
-        batch = []
-        for _ in range(start, min(count, start + BATCH * 4)):
-            person = rng.choice(people_ids) if people_ids and (not org_ids or rng.random() < 0.85) else None
-            org = rng.choice(org_ids) if org_ids and (person is None or rng.random() < 0.1) else None
-            follow = rng.random() < 0.1
-            batch.append(
-                Conversation(
-                    happened_at=now
-                    - datetime.timedelta(days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 600)),
-                    staff=rng.choice(staff),
-                    person_id=person,
-                    organisation_id=org,
-                    channel=rng.choice(Conversation.Channel.values),
-                    summary=rng.choice(SUMMARIES),
-                    insight=rng.choice(INSIGHTS),
-                    follow_up="Send the project details" if follow else "",
-                    follow_up_due=(now - datetime.timedelta(days=rng.randint(-20, 40))).date()
-                    if follow
-                    else None,
-                )
+        return []
+    staff_ids = [user.pk for user in staff]
+    channels = list(Conversation.Channel.values)
+    rows = []
+    for _ in range(count):
+        person = rng.choice(people_ids) if people_ids and (not org_ids or rng.random() < 0.85) else None
+        org = rng.choice(org_ids) if org_ids and (person is None or rng.random() < 0.1) else None
+        follow = rng.random() < 0.1
+        happened = now - datetime.timedelta(days=rng.randint(0, 3 * 365), minutes=rng.randint(0, 600))
+        rows.append(
+            (
+                happened,
+                rng.choice(staff_ids),
+                person,
+                org,
+                rng.choice(channels),
+                rng.choice(SUMMARIES),
+                rng.choice(INSIGHTS),
+                "Send the project details" if follow else "",
+                (now - datetime.timedelta(days=rng.randint(-20, 40))).date() if follow else None,
             )
-        Conversation.objects.bulk_create(batch, batch_size=BATCH)
-    latest = Conversation.objects.filter(person_id=OuterRef("pk")).order_by().values("person_id")
-    Person.objects.update(last_contact_at=Subquery(latest.annotate(m=Max("happened_at")).values("m")))
-    latest = Conversation.objects.filter(organisation_id=OuterRef("pk")).order_by().values("organisation_id")
-    Organisation.objects.update(last_contact_at=Subquery(latest.annotate(m=Max("happened_at")).values("m")))
+        )
+    return rows
+
+
+def _latest(conversations, column: int) -> dict[int, datetime.datetime]:
+    """When each person (or organisation) in `column` of the log was last contacted."""
+    latest = {}
+    for row in conversations:
+        key = row[column]
+        if key is not None and (key not in latest or row[0] > latest[key]):
+            latest[key] = row[0]
+    return latest
 
 
 def _seed_recruitment(rng, people_ids, today, staff) -> None:

@@ -26,6 +26,7 @@ from people_bank.payments.models import (
     SessionalRate,
 )
 from people_bank.payments.selectors import export_csv
+from ppe.bulk import insert_rows, reserve_ids
 
 BATCH = 5000
 DAYS_BACK = 730
@@ -91,71 +92,60 @@ def _seed_choices(rng, partners, staff) -> dict[int, str]:
         if method:
             methods[partner.person_id] = method
             choices.append(
-                PaymentChoice(
-                    person_id=partner.person_id,
-                    method=method,
-                    effective_from=partner.started_on,
-                    note="Told us at induction",
-                    recorded_by=rng.choice(staff),
-                )
+                (partner.person_id, method, partner.started_on, "Told us at induction", rng.choice(staff).pk)
             )
-    PaymentChoice.objects.bulk_create(choices, batch_size=BATCH)
+    insert_rows(PaymentChoice, ["person_id", "method", "effective_from", "note", "recorded_by_id"], choices)
     return methods
 
 
 def _seed_sessions(rng, count, partners, methods, amount, cap, staff, today) -> int:
     windows = {p.person_id: _window(p, today) for p in partners}
+    staff_ids = [user.pk for user in staff]
+    labels = dict(Session.Kind.choices)
     # Most work falls to a keen few, so some partners reach the cap in busy months.
     weights = [rng.random() ** 2 + 0.05 for _ in partners]
     picks = rng.choices([p.person_id for p in partners], weights=weights, k=count)
     in_month: dict[tuple[int, datetime.date], int] = defaultdict(int)
-    rows = []
-    for person_id in picks:
+    sessions, entries = [], []
+    for pk, person_id in zip(reserve_ids(Session, count), picks, strict=True):
         held_on = _random_day(rng, windows[person_id])
-        key = (person_id, rules.month_start(held_on))
-        within = in_month[key] < cap
-        in_month[key] += within
+        month = rules.month_start(held_on)
+        within = in_month[person_id, month] < cap
+        in_month[person_id, month] += within
         method = methods.get(person_id, PaymentMethod.PAID)
-        rows.append(
-            Session(
-                person_id=person_id,
-                held_on=held_on,
-                minutes=rng.choice([60, 90, 120, 150, 180]),
-                kind=rng.choice(KINDS),
-                description=rng.choice(DESCRIPTIONS),
-                within_cap=within,
-                method=method,
-                amount=amount if within and method != PaymentMethod.DECLINED else Decimal("0.00"),
-                recorded_by=rng.choice(staff),
+        paid = amount if within and method != PaymentMethod.DECLINED else Decimal("0.00")
+        kind, recorder = rng.choice(KINDS), rng.choice(staff_ids)
+        minutes = rng.choice([60, 90, 120, 150, 180])
+        description = rng.choice(DESCRIPTIONS)
+        sessions.append((pk, person_id, held_on, minutes, kind, description, within, method, paid, recorder))
+        if paid > 0:
+            text = f"{labels[kind]} session on {held_on:%d %B %Y}"
+            entries.append(
+                (person_id, LedgerEntry.Kind.SESSION, pk, month, held_on, paid, method, True, text, recorder)
             )
-        )
-    created = Session.objects.bulk_create(rows, batch_size=BATCH)
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                person_id=s.person_id,
-                kind=LedgerEntry.Kind.SESSION,
-                session_id=s.pk,
-                period=rules.month_start(s.held_on),
-                occurred_on=s.held_on,
-                amount=s.amount,
-                method=s.method,
-                taxable=True,
-                description=f"{s.get_kind_display()} session on {s.held_on:%d %B %Y}",
-                created_by=s.recorded_by,
-            )
-            for s in created
-            if s.amount > 0
-        ],
-        batch_size=BATCH,
-    )
-    return len(created)
+    fields = [
+        "id",
+        "person_id",
+        "held_on",
+        "minutes",
+        "kind",
+        "description",
+        "within_cap",
+        "method",
+        "amount",
+    ]
+    insert_rows(Session, [*fields, "recorded_by_id"], sessions)
+    fields = ["person_id", "kind", "session_id", "period", "occurred_on", "amount", "method", "taxable"]
+    insert_rows(LedgerEntry, [*fields, "description", "created_by_id"], entries)
+    return len(sessions)
 
 
 def _seed_claims(rng, count, partners, staff, today) -> int:
     windows = {p.person_id: _window(p, today) for p in partners}
-    claims, lines = [], []
-    for _ in range(count):
+    kinds = list(ExpenseLine.Kind.values)
+    ids = reserve_ids(ExpenseClaim, count)
+    claims, lines, entries = [], [], []
+    for pk in ids:
         person_id = rng.choice(partners).person_id
         day = _random_day(rng, windows[person_id])
         age = (today - day).days
@@ -167,17 +157,17 @@ def _seed_claims(rng, count, partners, staff, today) -> int:
                 weights=[85, 5 if age < 60 else 0, 10],
             )[0]
         )
-        claim_lines = []
+        total = Decimal("0.00")
         for _ in range(rng.choice([1, 1, 2, 3])):
-            kind = rng.choice(ExpenseLine.Kind.values)
-            line = ExpenseLine(kind=kind, incurred_on=day, description="")
+            kind = rng.choice(kinds)
+            miles = rate = None
             if kind == ExpenseLine.Kind.MILEAGE:
-                line.miles = Decimal(rng.randint(20, 400)) / 10
-                line.rate_per_mile = MILEAGE_RATE
-                line.amount = rules.mileage_amount(line.miles, MILEAGE_RATE)
+                miles, rate = Decimal(rng.randint(20, 400)) / 10, MILEAGE_RATE
+                spent = rules.mileage_amount(miles, MILEAGE_RATE)
             else:
-                line.amount = Decimal(rng.randint(150, 4500)) / 100
-            claim_lines.append(line)
+                spent = Decimal(rng.randint(150, 4500)) / 100
+            total += spent
+            lines.append((pk, kind, day, "", miles, rate, spent))
         decided = status != ExpenseClaim.Status.SUBMITTED
         decided_at = timezone.make_aware(
             datetime.datetime.combine(
@@ -185,48 +175,38 @@ def _seed_claims(rng, count, partners, staff, today) -> int:
             )
         )
         recorder, decider = rng.sample(staff, 2) if len(staff) > 1 else (staff[0], staff[0])
+        description = rng.choice(CLAIM_REASONS)
         claims.append(
-            ExpenseClaim(
-                person_id=person_id,
-                description=rng.choice(CLAIM_REASONS),
-                status=status,
-                total=sum((line.amount for line in claim_lines), Decimal("0.00")),
-                recorded_by=recorder,
-                decided_by=decider if decided else None,
-                decided_at=decided_at if decided else None,
-                reason="No receipt for the parking" if status == ExpenseClaim.Status.REJECTED else "",
-                paid_on=(decided_at.date() + datetime.timedelta(days=7))
+            (
+                pk,
+                person_id,
+                description,
+                status,
+                total,
+                recorder.pk,
+                decider.pk if decided else None,
+                decided_at if decided else None,
+                "No receipt for the parking" if status == ExpenseClaim.Status.REJECTED else "",
+                (decided_at.date() + datetime.timedelta(days=7))
                 if status == ExpenseClaim.Status.PAID
                 else None,
             )
         )
-        lines.append(claim_lines)
-    created = ExpenseClaim.objects.bulk_create(claims, batch_size=BATCH)
-    for claim, claim_lines in zip(created, lines, strict=True):
-        for line in claim_lines:
-            line.claim_id = claim.pk
-    ExpenseLine.objects.bulk_create([line for group in lines for line in group], batch_size=BATCH)
-    LedgerEntry.objects.bulk_create(
-        [
-            LedgerEntry(
-                person_id=c.person_id,
-                kind=LedgerEntry.Kind.EXPENSE,
-                claim_id=c.pk,
-                period=rules.month_start(c.decided_at.date()),
-                occurred_on=max(line.incurred_on for line in group),
-                amount=c.total,
-                taxable=False,
-                description=f"Expenses: {c.description}",
-                created_by=c.decided_by,
+        if status in (ExpenseClaim.Status.APPROVED, ExpenseClaim.Status.PAID):
+            # Every line of a claim is dated on the claim's day.
+            period = rules.month_start(decided_at.date())
+            entries.append(
+                (person_id, LedgerEntry.Kind.EXPENSE, pk, period, day, total, False, description, decider.pk)
             )
-            for c, group in zip(created, lines, strict=True)
-            if c.status in (ExpenseClaim.Status.APPROVED, ExpenseClaim.Status.PAID)
-        ],
-        batch_size=BATCH,
-    )
+    fields = ["id", "person_id", "description", "status", "total", "recorded_by_id", "decided_by_id"]
+    insert_rows(ExpenseClaim, [*fields, "decided_at", "reason", "paid_on"], claims)
+    fields = ["claim_id", "kind", "incurred_on", "description", "miles", "rate_per_mile", "amount"]
+    insert_rows(ExpenseLine, fields, lines)
+    fields = ["person_id", "kind", "claim_id", "period", "occurred_on", "amount", "taxable"]
+    insert_rows(LedgerEntry, [*fields, "description", "created_by_id"], entries)
     if count <= 1000:
-        _demo_receipts(created[:DEMO_RECEIPTS], staff)
-    return len(created)
+        _demo_receipts(ExpenseClaim.objects.filter(pk__in=ids[:DEMO_RECEIPTS]).order_by("pk"), staff)
+    return len(claims)
 
 
 def _demo_receipts(claims, staff) -> None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 DEFAULT_SECONDS = 5 * 60
+_WATCHED: set = set()
 
 
 def _version_key(model) -> str:
@@ -61,9 +62,15 @@ def changed(*models) -> None:
 def watch(*models) -> None:
     """Saving or deleting a row of these models forgets the counts that read them."""
     for model in models:
+        _WATCHED.add(model)
         uid = f"ppe.counts:{model._meta.label_lower}"
         post_save.connect(_on_row_change, sender=model, dispatch_uid=f"{uid}:save", weak=False)
         post_delete.connect(_on_row_change, sender=model, dispatch_uid=f"{uid}:delete", weak=False)
+
+
+def changed_everything() -> None:
+    """After bulk inserts (the demo and bench seeds), which send no signals."""
+    changed(*_WATCHED)
 
 
 def _on_row_change(sender, **kwargs) -> None:

@@ -24,13 +24,19 @@ def _number(value) -> float:
     return float(Decimal(str(value)))
 
 
-def bar_chart_svg(title: str, bars: list[dict], series: list[str], unit: str = "") -> str:
+def bar_chart_svg(
+    title: str, bars: list[dict], series: list[str], unit: str = "", *, draw_title: bool = True
+) -> str:
     """Horizontal bars, one group per item; `bars` are {"label", "values": [..]} with one
-    value per name in `series`. Values shown as "*" (suppressed) draw no bar."""
+    value per name in `series`. Values shown as "*" (suppressed) draw no bar.
+
+    The PDF prints the title as HTML instead (draw_title=False): WeasyPrint lays out SVG
+    text a letter at a time, so every drawn letter costs far more than one in HTML."""
     groups = len(bars)
     per_group = BAR_HEIGHT * len(series) + GAP
     legend_height = 24 if len(series) > 1 else 0
-    height = 36 + legend_height + max(groups, 1) * per_group + 10
+    title_height = 36 if draw_title else 6
+    height = title_height + legend_height + max(groups, 1) * per_group + 10
     top = max((_number(v) for bar in bars for v in bar["values"]), default=0) or 1
     longest = max((len(str(bar["label"])) for bar in bars), default=0)
     label_width = int(min(max(longest * LABEL_CHAR_PX + 16, LABEL_MIN), LABEL_MAX))
@@ -40,10 +46,13 @@ def bar_chart_svg(title: str, bars: list[dict], series: list[str], unit: str = "
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title, {chr(34): "&quot;"})}">',
         f"<title>{escape(title)}</title>",
-        f'<text x="0" y="18" font-family="{FONT}" font-size="14" font-weight="bold" fill="#212b32">'
-        f"{escape(title)}</text>",
     ]
-    y = 36
+    if draw_title:
+        parts.append(
+            f'<text x="0" y="18" font-family="{FONT}" font-size="14" font-weight="bold" fill="#212b32">'
+            f"{escape(title)}</text>"
+        )
+    y = title_height
     if len(series) > 1:
         x = label_width
         for index, name in enumerate(series):

@@ -34,7 +34,11 @@ def document_context(figures: dict, *, version: int, status: str, published_at=N
         charts = [
             {
                 "title": chart["title"],
-                "src": data_uri(bar_chart_svg(chart["title"], chart["bars"], chart["series"], chart["unit"])),
+                "src": data_uri(
+                    bar_chart_svg(
+                        chart["title"], chart["bars"], chart["series"], chart["unit"], draw_title=False
+                    )
+                ),
             }
             for chart in section["charts"]
         ]

@@ -86,5 +86,49 @@ def bar_chart_svg(
     return "".join(parts)
 
 
+# A table row's own bars: as wide as the cell, one thin bar per series, no text (the
+# numbers are in the row beside them). Text drawn in SVG is what costs WeasyPrint most.
+ROW_BAR_HEIGHT = 5
+
+
+def row_bars_svg(values: list, top: float) -> str:
+    """The bars of one table row, scaled against the largest value in the table; a
+    suppressed value ("*") draws nothing."""
+    height = ROW_BAR_HEIGHT * len(values) + 2
+    parts = [
+        f'<svg class="row-bars" xmlns="http://www.w3.org/2000/svg" width="160" height="{height}" '
+        f'viewBox="0 0 100 {height}" preserveAspectRatio="none" aria-hidden="true" focusable="false">'
+    ]
+    for index, value in enumerate(values):
+        length = 100 * _number(value) / (top or 1)
+        parts.append(
+            f'<rect x="0" y="{index * ROW_BAR_HEIGHT + 1}" width="{length:.1f}" '
+            f'height="{ROW_BAR_HEIGHT - 1}" fill="{COLOURS[index % 2]}"/>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def swatch_svg(index: int) -> str:
+    """The key's colour square for a series."""
+    return (
+        '<svg class="swatch" xmlns="http://www.w3.org/2000/svg" width="8" height="8" aria-hidden="true" '
+        f'focusable="false"><rect width="8" height="8" fill="{COLOURS[index % 2]}"/></svg>'
+    )
+
+
+def table_bars(chart: dict, labels: list[str]) -> dict | None:
+    """A chart drawn as bars inside its table, row by row: {"key": [(swatch, name)],
+    "rows": [svg per row]}; None when the chart's bars do not match the table's rows."""
+    by_label = {str(bar["label"]): bar["values"] for bar in chart["bars"]}
+    if not labels or any(label not in by_label for label in labels):
+        return None
+    top = max((_number(value) for values in by_label.values() for value in values), default=0)
+    return {
+        "key": [(swatch_svg(index), name) for index, name in enumerate(chart["series"])],
+        "rows": [row_bars_svg(by_label[label], top) for label in labels],
+    }
+
+
 def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")

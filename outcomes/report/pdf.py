@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
-from outcomes.report.charts import bar_chart_svg, data_uri
+from outcomes.report.charts import bar_chart_svg, data_uri, table_bars
 
 STYLESHEET = Path(__file__).with_name("pdf.css")
 
@@ -31,19 +31,23 @@ def document_context(figures: dict, *, version: int, status: str, published_at=N
     """What both the PDF and the web preview show, from the frozen figures alone."""
     sections = []
     for section in figures["sections"]:
-        charts = [
-            {
-                "title": chart["title"],
-                "src": data_uri(
-                    bar_chart_svg(
-                        chart["title"], chart["bars"], chart["series"], chart["unit"], draw_title=False
-                    )
-                ),
-            }
-            for chart in section["charts"]
-        ]
-        # Each chart sits just above the table it draws (they come in step from figures.py).
-        blocks = [{"chart": chart, "table": table} for chart, table in zip_longest(charts, section["tables"])]
+        # Each chart comes in step with the table of the same figures (figures.py). Where
+        # its bars match the table's rows, they are drawn in the table, beside the numbers;
+        # otherwise as a chart of their own above it.
+        blocks = []
+        for chart, table in zip_longest(section["charts"], section["tables"]):
+            block = {"table": table, "chart": None, "bars": None}
+            if chart is not None and table is not None:
+                block["bars"] = table_bars(chart, [str(row[0]) for row in table["rows"]])
+            if chart is not None and block["bars"] is None:
+                svg = bar_chart_svg(
+                    chart["title"], chart["bars"], chart["series"], chart["unit"], draw_title=False
+                )
+                block["chart"] = {"title": chart["title"], "src": data_uri(svg)}
+            if table is not None:
+                drawn = block["bars"]["rows"] if block["bars"] else [None] * len(table["rows"])
+                block["rows"] = list(zip(table["rows"], drawn, strict=True))
+            blocks.append(block)
         sections.append({**section, "blocks": blocks})
     return {
         "figures": figures,

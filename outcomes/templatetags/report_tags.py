@@ -53,3 +53,10 @@ def figure_target(figure: dict) -> str:
         return ""
     target = _show(figure["target"], figure.get("unit", "count"))
     return f"Target {target}: {'met' if figure.get('target_met') else 'not met'}"
+
+
+@register.filter
+def table_cell(value) -> str:
+    """A number in a report table as the Board reads it: 18,975 and 215,196.90; anything
+    else ("*", "–", a share like 12.4) as it is."""
+    return intcomma(value)

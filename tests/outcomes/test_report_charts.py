@@ -51,3 +51,10 @@ def test_a_chart_whose_bars_do_not_match_the_table_is_drawn_on_its_own():
     assert matched["chart"] is None and len(matched["rows"]) == 2 and matched["rows"][0][1].startswith("<svg")
     assert unmatched["bars"] is None and unmatched["chart"]["src"].startswith("data:image/svg+xml")
     assert unmatched["rows"] == [(["Consulting", 1, 1], None)]
+
+
+def test_numbers_in_report_tables_are_grouped_in_thousands_and_the_rest_left_alone():
+    from outcomes.templatetags.report_tags import table_cell
+
+    shown = [table_cell(v) for v in (18975, "215196.90", "-1234.5", "12.4", "*", "–", 7)]
+    assert shown == ["18,975", "215,196.90", "-1,234.5", "12.4", "*", "–", "7"]

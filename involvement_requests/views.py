@@ -29,8 +29,12 @@ def _visible_or_404(user, pk: int) -> InvolvementRequest:
         raise Http404("No such request") from None
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, count: int | None = None):
+    """One page of `queryset`; `count`, when the caller already knows it, spares a COUNT(*)."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
 
 
 @requires("requests.view_own")
@@ -239,12 +243,10 @@ def queue(request):
     counts = selectors.queue_counts()
     filterset = RequestFilter(request.GET or None, queryset=selectors.queue(name))
     filterset.form.initial["queue"] = name
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    if not filtering and name != "overdue":
-        # The tab's own count, kept until a request changes, spares a COUNT(*) per page
-        # ("overdue" also moves with the clock, so it is counted afresh).
-        paginator.count = counts[name]
-    page = paginator.get_page(request.GET.get("page"))
+    # An unfiltered tab's own count is kept until a request changes ("overdue" also moves
+    # with the clock, so it is counted afresh).
+    known = counts[name] if not filtering and name != "overdue" else None
+    page = _page(request, filterset.qs, count=known)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -11,7 +11,7 @@ def ppi_panel(request) -> dict:
         "due": selectors.reviews_and_tenure_ends_due(limit=5),
         "due_count": selectors.reviews_and_tenure_ends_due_count(),
         "follow_ups": list(selectors.overdue_follow_ups(request.user)[:10]),
-        "awaiting": selectors.improvers_awaiting_confirmation_count(),
+        "awaiting": selectors.improvers_awaiting_confirmation().count(),
         "reminders": list(selectors.recent_reminders(days=7)[:10]),
     }
 

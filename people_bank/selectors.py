@@ -152,16 +152,13 @@ def latest_consents(person: Person) -> dict[str, ConsentRecord]:
     return latest
 
 
-def improvers_awaiting_confirmation_count() -> int:
-    # Not the list's join to people: leaving out the (few) erased through their own index
-    # reads a few thousand rows where the join scans the whole bank.
-    erased = Person.objects.filter(pk=OuterRef("person_id"), erased_at__isnull=False)
-    return HospitalImprover.objects.filter(confirmed_at__isnull=True).exclude(Exists(erased)).count()
-
-
 def improvers_awaiting_confirmation() -> QuerySet[HospitalImprover]:
+    # The erased (few) are left out through their own index rather than by joining every
+    # person: counting these reads a few thousand rows where the join scans the whole bank.
+    erased = Person.objects.filter(pk=OuterRef("person_id"), erased_at__isnull=False)
     return (
-        HospitalImprover.objects.filter(confirmed_at__isnull=True, person__erased_at__isnull=True)
+        HospitalImprover.objects.filter(confirmed_at__isnull=True)
+        .exclude(Exists(erased))
         .select_related("person")
         .order_by("signed_up_at")
     )

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5.0
+
+
+def forget_now_and_on_commit(forget: Callable[[], object]) -> None:
+    """Forget something cached because the data under it changed: now, and again once the
+    change is committed, so that a reader between the two cannot keep what it read from
+    before the change."""
+    forget()
+    transaction.on_commit(forget)
 
 
 class TolerantRedisCache(RedisCache):

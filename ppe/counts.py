@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+from ppe.cache import forget_now_and_on_commit
 
 DEFAULT_SECONDS = 5 * 60
 _WATCHED: set = set()
@@ -52,11 +53,9 @@ def changed(*models) -> None:
     """Forget every count that reads these models, now and again once the change is
     committed (a reader between the two would otherwise keep counts from before it)."""
 
-    def bump():
-        cache.set_many({_version_key(model): _fresh() for model in models}, timeout=None)
-
-    bump()
-    transaction.on_commit(bump)
+    forget_now_and_on_commit(
+        lambda: cache.set_many({_version_key(model): _fresh() for model in models}, timeout=None)
+    )
 
 
 def watch(*models) -> None:

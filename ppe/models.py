@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
+
+from ppe.cache import forget_now_and_on_commit
 
 
 class AuditEvent(models.Model):
@@ -82,8 +84,7 @@ class SecurityPolicy(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        cache.delete(TWO_FACTOR_POLICY_KEY)
-        transaction.on_commit(lambda: cache.delete(TWO_FACTOR_POLICY_KEY))
+        forget_now_and_on_commit(lambda: cache.delete(TWO_FACTOR_POLICY_KEY))
 
     @classmethod
     def current(cls) -> "SecurityPolicy":

@@ -2,12 +2,12 @@ import time
 
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from ppe import audit
 from ppe.access import forget_roles
+from ppe.cache import forget_now_and_on_commit
 from ppe.middleware import SESSION_STARTED_KEY, SESSION_TOUCHED_KEY
 
 
@@ -38,8 +38,7 @@ def start_the_session_clock(sender, request, user, **kwargs):
 def _forget_now_and_on_commit(user_ids) -> None:
     user_ids = list(user_ids)
     if user_ids:
-        forget_roles(user_ids)
-        transaction.on_commit(lambda: forget_roles(user_ids))
+        forget_now_and_on_commit(lambda: forget_roles(user_ids))
 
 
 @receiver(m2m_changed, sender=User.groups.through)

@@ -1,7 +1,9 @@
-"""What every bench script shares: one definition of the 95th percentile, waiting for a
-server to answer, and a signed-in session cookie made without a password round trip."""
+"""What every bench script shares: one definition of the 95th percentile, timing a call,
+waiting for a server to answer, and a signed-in session cookie made without a password
+round trip."""
 
 import http.client
+import statistics
 import subprocess
 import time
 
@@ -10,6 +12,23 @@ def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile: the value below which `share` of the values fall."""
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * share) - 1))]
+
+
+def timed(call, runs: int) -> tuple[float, float, int]:
+    """The median and 95th percentile in ms of `runs` calls, after one to warm caches and
+    connections, and the number of SQL queries one call runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return statistics.median(timings), percentile(timings, 0.95), len(captured)
 
 
 def session_cookie(username: str) -> str:

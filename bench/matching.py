@@ -11,7 +11,6 @@ number of queries each ran, and how many people were eligible.
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -30,26 +29,12 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.common import timed  # noqa: E402
 from involvement_requests import selectors  # noqa: E402
 from involvement_requests.models import InvolvementRequest, Status  # noqa: E402
 from people_bank.models import Person  # noqa: E402
-
-
-def timed(fn, runs: int) -> tuple[float, float, int]:
-    fn()  # warm caches and connections
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        fn()
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
-    return statistics.median(timings), p95, len(captured)
 
 
 def main() -> None:

@@ -11,7 +11,6 @@ bounded number of queries. Prints the median and 95th centile and the queries ea
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,29 +27,15 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.common import timed  # noqa: E402
 from outcomes.models import Activity, EvaluationResponse, Suggestion  # noqa: E402
 from outcomes.report.quarters import Quarter  # noqa: E402
 from outcomes.selectors import board_report_parts  # noqa: E402
 
 TARGET_MS = 1000
-
-
-def _timed(call, runs: int) -> tuple[float, float, int]:
-    call()  # warm caches and connections
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        timings.append((time.perf_counter() - started) * 1000)
-    with CaptureQueriesContext(connection) as captured:
-        call()
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
-    return statistics.median(timings), p95, len(captured)
 
 
 def main() -> None:
@@ -103,7 +88,7 @@ def main() -> None:
     print(f"{'measure':<45} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     worst = 0.0
     for label, call in checks:
-        median, p95, queries = _timed(call, args.runs)
+        median, p95, queries = timed(call, args.runs)
         print(f"{label:<45} {median:>10.1f} {p95:>8.1f} {queries:>8}")
         if label.startswith("outcomes page"):
             worst = max(worst, p95)

@@ -9,7 +9,6 @@ Prints the median and 95th centile time of each page and the number of queries i
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -26,26 +25,19 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.common import timed  # noqa: E402
 from involvement_requests.models import InvolvementRequest, Rung, Status  # noqa: E402
 from people_bank.models import ClinicalManagementGroup  # noqa: E402
 
 
 def measure(client: Client, url: str, runs: int) -> tuple[float, float, int]:
-    client.get(url)  # warm caches and connections
-    timings = []
-    for _ in range(runs):
-        started = time.perf_counter()
+    def get():
         response = client.get(url)
-        timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    timings.sort()
-    p95 = timings[min(len(timings) - 1, int(round(0.95 * len(timings))) - 1)]
-    return statistics.median(timings), p95, len(captured)
+
+    return timed(get, runs)
 
 
 def main() -> None:

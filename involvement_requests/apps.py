@@ -20,7 +20,9 @@ class InvolvementRequestsConfig(AppConfig):
         )
         personal_data.register_holder()
 
-        from involvement_requests.models import InvolvementRequest
+        from involvement_requests.models import InvolvementRequest, QualityPriority, Rung
         from ppe import counts
 
         counts.watch(InvolvementRequest)
+        # Reference data whose filter options each process keeps (ppe.filters).
+        counts.watch(QualityPriority, Rung)

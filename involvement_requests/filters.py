@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from involvement_requests.models import InvolvementRequest, QualityPriority, Rung, Status
 from people_bank.models import ClinicalManagementGroup
+from ppe.filters import KeptChoicesFilterSet
 from ppe.form_pack import NHSFormMixin
 
 
@@ -22,7 +23,7 @@ class DateBox(forms.DateInput):
     input_type = "date"
 
 
-class RequestFilter(django_filters.FilterSet):
+class RequestFilter(KeptChoicesFilterSet):
     status = django_filters.ChoiceFilter(
         choices=[(value, label) for value, label in Status.choices if value != Status.DRAFT],
         empty_label="Any status",

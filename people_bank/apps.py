@@ -15,3 +15,9 @@ class PeopleBankConfig(AppConfig):
         register_rules()
         register_payment_rules()
         signals.connect()
+
+        from people_bank.models import ClinicalManagementGroup, Interest, Service
+        from ppe import counts
+
+        # Reference data whose filter options each process keeps (ppe.filters).
+        counts.watch(ClinicalManagementGroup, Interest, Service)

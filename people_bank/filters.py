@@ -14,6 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from people_bank.models import Day, Interest, Organisation, PatientPartner, Person, Service
+from ppe.filters import KeptChoicesFilterSet
 
 SIX_MONTHS = datetime.timedelta(days=183)
 TRIGRAM_MIN = 3  # a trigram index cannot help with a search shorter than three letters
@@ -27,7 +28,7 @@ def _text(queryset, name, value):
     return queryset.filter(search_text__contains=term)
 
 
-class NHSFilterSet(django_filters.FilterSet):
+class NHSFilterSet(KeptChoicesFilterSet):
     """Filter controls drawn with the design system's classes."""
 
     def __init__(self, *args, **kwargs):

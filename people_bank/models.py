@@ -177,6 +177,17 @@ class Person(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    # The roles, or None for a role not held. Templates ask these rather than the one-to-one
+    # fields: a missing row raises there, and Django's template engine answers that by
+    # listing every attribute of the person (dir()), a cost paid on every row of a list.
+    @property
+    def partner_role(self) -> "PatientPartner | None":
+        return getattr(self, "patient_partner", None)
+
+    @property
+    def improver_role(self) -> "HospitalImprover | None":
+        return getattr(self, "hospital_improver", None)
+
     @property
     def day_list(self) -> list[str]:
         return [d for d in self.days.split(",") if d]

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.db import transaction
 from redis.exceptions import RedisError
 
@@ -30,9 +30,27 @@ def forget_now_and_on_commit(forget: Callable[[], object]) -> None:
     transaction.on_commit(forget)
 
 
+class SharedClientRedisCacheClient(RedisCacheClient):
+    """Django builds a new redis-py client for every cache call, about 0.1 ms each and a
+    page makes several. One client per connection pool serves them all: redis-py clients
+    are safe to share between threads, and the pool already hands out the connections."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(pool)
+        if client is None:
+            client = self._clients[pool] = self._client(connection_pool=pool)
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = SharedClientRedisCacheClient
         self._down_until = 0.0
 
     def _attempt(self, operation, fallback):

@@ -31,17 +31,30 @@ def _fresh() -> int:
     return time.time_ns()
 
 
-def remember(name: str, models: Iterable, compute: Callable[[], object], timeout: int = DEFAULT_SECONDS):
+def stamp(models: Iterable) -> str | None:
+    """The current versions of these models as one string, which changes whenever any of
+    them does; None while the cache is not answering (then nothing can be kept)."""
     keys = [_version_key(model) for model in models]
     versions = cache.get_many(keys)
-    for key in keys:
-        if key not in versions:
+    missing = [key for key in keys if key not in versions]
+    if missing:
+        for key in missing:
             cache.add(key, _fresh(), timeout=None)
-    versions.update(cache.get_many([key for key in keys if key not in versions]))
-    if len(versions) < len(keys):  # the cache is not answering: nothing to keep it in
+        versions.update(cache.get_many(missing))
+    if len(versions) < len(keys):
+        return None
+    return ":".join(str(versions[key]) for key in keys)
+
+
+def is_watched(model) -> bool:
+    return model in _WATCHED
+
+
+def remember(name: str, models: Iterable, compute: Callable[[], object], timeout: int = DEFAULT_SECONDS):
+    current = stamp(models)
+    if current is None:  # the cache is not answering: nothing to keep it in
         return compute()
-    stamp = ":".join(str(versions[key]) for key in keys)
-    cache_key = f"ppe:counts:{name}:{stamp}"
+    cache_key = f"ppe:counts:{name}:{current}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()

@@ -1,8 +1,56 @@
+"""Filters shared by every list page."""
+
 import django_filters
 from django import forms
 
+from ppe import counts
 from ppe.form_pack import NHSDateField
 from ppe.models import AuditEvent
+
+# Each process's copy of the options of reference-data filters: (versions, options) by
+# filter. Reference data (CMGs, services, issues, rungs, priorities) changes a few times a
+# year, and its lists are drawn on every request of every list page.
+_KEPT_OPTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+
+
+def _models_read(field: forms.ModelChoiceField) -> list:
+    """The field's model and those it points at (an option's label may name them)."""
+    model = field.queryset.model
+    return [model, *(f.related_model for f in model._meta.concrete_fields if f.is_relation)]
+
+
+class KeptChoicesFilterSet(django_filters.FilterSet):
+    """A FilterSet whose model choice controls take their options from this process's copy
+    while the models they read are unchanged (versions kept by `ppe.counts`), rather than
+    from a query on every page. Submitted values are still checked against the database.
+    A control whose models are not all watched, or any while the cache is not answering,
+    queries as usual: a change must never go unseen. Only for controls whose options are the
+    same for every user (they are kept by FilterSet and field name)."""
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            fields = {
+                name: field
+                for name, field in form.fields.items()
+                if isinstance(field, forms.ModelChoiceField)
+                and all(counts.is_watched(model) for model in _models_read(field))
+            }
+            models = {model for field in fields.values() for model in _models_read(field)}
+            stamp = counts.stamp(sorted(models, key=lambda model: model._meta.label)) if models else None
+            if stamp is not None:
+                prefix = f"{type(self).__module__}.{type(self).__qualname__}"
+                for name, field in fields.items():
+                    key = f"{prefix}.{name}"
+                    kept = _KEPT_OPTIONS.get(key)
+                    if kept is None or kept[0] != stamp:
+                        options = [(str(value), str(label)) for value, label in field.choices]
+                        kept = _KEPT_OPTIONS[key] = (stamp, options)
+                    # Django's own setter: django-filter's would wrap the options in an
+                    # iterator that expects a queryset.
+                    forms.ChoiceField.choices.fset(field, kept[1])
+        return self._form
 
 
 class NHSDateFilter(django_filters.DateFilter):

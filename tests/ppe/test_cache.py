@@ -130,3 +130,47 @@ def test_the_new_suggestions_count_follows_a_suggestion_being_looked_into(ppi_us
     assert "1 suggestion waiting to be investigated" in ppi_client.get("/").content.decode()
     services.suggestion_move(suggestion=suggestion, to="investigated", by=ppi_user)
     assert "1 suggestion waiting" not in ppi_client.get("/").content.decode()
+
+
+def test_filter_options_follow_reference_data_at_once(ppi_client):
+    """The lists' filter options are kept between requests, but never outlive a change."""
+    from tests.factories import ClinicalManagementGroupFactory, InterestFactory, ServiceFactory
+
+    people, queue = reverse("people_bank:person_list"), reverse("involvement_requests:queue")
+    service = ServiceFactory(name="Audiology")
+    cmg = ClinicalManagementGroupFactory(name="Surgery CMG")
+    assert ">Audiology</option>" in ppi_client.get(people).content.decode()
+    assert ">Surgery CMG</option>" in ppi_client.get(queue).content.decode()
+
+    service.name = "Hearing services"
+    service.save()
+    InterestFactory(name="Hospital food")
+    page = ppi_client.get(people).content.decode()
+    assert ">Hearing services</option>" in page and ">Audiology</option>" not in page
+    assert ">Hospital food</option>" in page
+
+    service.is_active = False
+    service.save()
+    assert ">Hearing services</option>" not in ppi_client.get(people).content.decode()
+
+    cmg.name = "Surgery and Theatres"
+    cmg.save()
+    page = ppi_client.get(queue).content.decode()
+    assert ">Surgery and Theatres</option>" in page and ">Surgery CMG</option>" not in page
+
+
+def test_filter_options_are_not_queried_on_every_page(ppi_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ServiceFactory
+
+    ServiceFactory(name="Audiology")
+    people = reverse("people_bank:person_list")
+    ppi_client.get(people)
+    with CaptureQueriesContext(connection) as captured:
+        page = ppi_client.get(people).content.decode()
+    assert ">Audiology</option>" in page
+    assert not [q["sql"] for q in captured if "people_bank_service" in q["sql"]]
+    # A value sent is still checked against the database.
+    assert ppi_client.get(people, {"services": "999999"}).status_code == 400

@@ -25,6 +25,7 @@ from people_bank.models import (
     PatientPartner,
     Person,
     ReferencePopulation,
+    Service,
     TenureReminder,
 )
 
@@ -58,7 +59,12 @@ def people_for_list() -> QuerySet[Person]:
 def person_for_page(pk: int) -> Person:
     return (
         Person.objects.select_related("patient_partner", "hospital_improver")
-        .prefetch_related("services__cmg", "interests", "access_needs", "patient_partner__training")
+        .prefetch_related(
+            Prefetch("services", queryset=Service.objects.select_related("cmg")),
+            "interests",
+            "access_needs",
+            "patient_partner__training",
+        )
         .get(pk=pk)
     )
 
@@ -76,7 +82,13 @@ class TimelineEntry:
 def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
     """Conversations, status changes, consent and applications, newest first."""
     entries = []
-    for c in person.conversations.select_related("staff", "organisation")[:limit]:
+    # Only what the timeline shows: a busy person has hundreds of conversations, and
+    # whole rows (with the staff member's) cost more to build than to fetch.
+    conversations = person.conversations.select_related("staff").only(
+        *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due"),
+        *("follow_up_done_at", "person_id", "staff__username", "staff__first_name", "staff__last_name"),
+    )
+    for c in conversations[:limit]:
         entries.append(
             TimelineEntry(
                 c.happened_at,

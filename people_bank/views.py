@@ -30,6 +30,7 @@ from ppe.access import public, requires
 from ppe.exports import formula_safe
 
 PAGE_SIZE = 25
+DUE_PAGE_SIZE = 50
 
 
 def _page(queryset, request, size: int = PAGE_SIZE) -> dict:
@@ -481,10 +482,21 @@ def person_import(request):
 
 @requires("people.view")
 def due(request):
+    # Soonest first, a page at a time: a large bank has hundreds due in 90 days, and the
+    # first page is the one that needs acting on.
+    try:
+        number = max(1, int(request.GET.get("page", 1)))
+    except ValueError:
+        number = 1
+    rows = selectors.reviews_and_tenure_ends_due(limit=number * DUE_PAGE_SIZE + 1)
     return render(
         request,
         "people_bank/due.html",
-        {"rows": selectors.reviews_and_tenure_ends_due(), "reminders": selectors.recent_reminders()},
+        {
+            "page": _page(rows, request, size=DUE_PAGE_SIZE),
+            "total": selectors.reviews_and_tenure_ends_due_count(),
+            "reminders": selectors.recent_reminders(),
+        },
     )
 
 

@@ -328,3 +328,23 @@ def test_the_dashboard_shows_reviews_due_and_my_overdue_follow_ups(ppi_client, p
     )
     html = ppi_client.get(reverse("home")).content.decode()
     assert "People Bank" in html and "Ring back about parking" in html
+
+
+def test_reviews_due_come_soonest_first_fifty_to_a_page(ppi_client):
+    from tests.factories import PatientPartnerFactory
+
+    today = timezone.localdate()
+    for n in range(52):  # reviews due in 1..52 days, tenure ends well beyond 90 days
+        PatientPartnerFactory(
+            person__last_name=f"Partner{n:02d}",
+            started_on=today - datetime.timedelta(days=3 * 365 - 1 - n),
+            review_due_on=today + datetime.timedelta(days=1 + n),
+            tenure_ends_on=today + datetime.timedelta(days=400),
+        )
+    first = ppi_client.get(reverse("people_bank:due")).content.decode()
+    assert "52 due. Showing 1 to 50" in first
+    assert first.index("Partner00") < first.index("Partner49") and "Partner50" not in first
+    assert 'href="?page=2"' in first
+    second = ppi_client.get(reverse("people_bank:due"), {"page": "2"}).content.decode()
+    assert "Showing 51 to 52" in second and "Partner51" in second and "Partner00" not in second
+    assert ppi_client.get(reverse("people_bank:due"), {"page": "x"}).status_code == 200

@@ -33,15 +33,16 @@ PAGE_SIZE = 25
 DUE_PAGE_SIZE = 50
 
 
-def _page(queryset, request, size: int = PAGE_SIZE) -> dict:
+def _page(queryset, request, size: int = PAGE_SIZE, fetch=None) -> dict:
     """One page without COUNT(*): fetch one row more than shown to know if there is a next.
-    Counting 100,000 filtered rows on every page costs more than the page itself."""
+    Counting 100,000 filtered rows on every page costs more than the page itself.
+    `fetch(offset, count)` gets the rows, when slicing the queryset is not the best way."""
     try:
         number = max(1, int(request.GET.get("page", 1)))
     except ValueError:
         number = 1
     offset = (number - 1) * size
-    rows = list(queryset[offset : offset + size + 1])
+    rows = fetch(offset, size + 1) if fetch else list(queryset[offset : offset + size + 1])
     query = request.GET.copy()
     query.pop("page", None)
     base = query.urlencode()
@@ -69,8 +70,11 @@ def _form_page(
 
 @requires("people.view")
 def person_list(request):
-    people = PersonFilter(request.GET, queryset=selectors.people_for_list())
-    page = _page(people.qs, request) if people.is_valid() else _page(Person.objects.none(), request)
+    people = PersonFilter(request.GET, queryset=Person.objects.all())
+    if people.is_valid():
+        page = _page(None, request, fetch=lambda start, count: selectors.people_page(people.qs, start, count))
+    else:
+        page = _page(Person.objects.none(), request)
     return render(
         request,
         "people_bank/person_list.html",

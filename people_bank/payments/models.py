@@ -7,14 +7,41 @@ once (`FinanceExport`), and from then on its entries are fixed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from people_bank.models import Person
+from people_bank.payments import rules
 
 ZERO = Decimal("0.00")
+_ARG = 987654321  # stands for the row's own argument in a URL reversed once
+
+
+def row_url(url_name: str, arg: int | str) -> str:
+    """The URL of one row's page. Tables link every row, and reversing a URL per row costs
+    more than the rest of the row, so each URL is reversed once per process (keyed by URLconf
+    and script prefix) and the row's argument put into it: a number, or a key such as
+    "2026-11" that needs no quoting."""
+    return _url_pattern(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()).format(arg)
+
+
+@lru_cache(maxsize=64)
+def _url_pattern(url_name: str, urlconf: str, prefix: str) -> str:
+    return reverse(url_name, urlconf=urlconf, args=[_ARG]).replace(str(_ARG), "{}")
+
+
+@dataclass(frozen=True)
+class PaymentTag:
+    """Why a session is not paid in money, as a tag: its words and its colour."""
+
+    text: str
+    colour: str
+
 
 __all__ = [
     "ExpenseClaim",
@@ -154,6 +181,9 @@ class Session(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.held_on:%d %b %Y}"
 
+    def get_absolute_url(self) -> str:
+        return row_url("people_bank:payments:session_detail", self.pk)
+
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
@@ -161,6 +191,17 @@ class Session(models.Model):
     @property
     def payable(self) -> bool:
         return self.amount > 0 and not self.is_cancelled
+
+    @property
+    def payment_tag(self) -> PaymentTag | None:
+        """None when the session is paid: then the page shows its amount."""
+        if self.is_cancelled:
+            return PaymentTag("Cancelled", "grey")
+        if not self.within_cap:
+            return PaymentTag("Not payable: over the monthly cap", "orange")
+        if self.method == PaymentMethod.DECLINED:
+            return PaymentTag("Payment declined", "grey")
+        return None
 
 
 class ExpenseClaim(models.Model):
@@ -200,6 +241,9 @@ class ExpenseClaim(models.Model):
 
     def __str__(self) -> str:
         return f"Expense claim {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return row_url("people_bank:payments:claim_detail", self.pk)
 
 
 class ExpenseLine(models.Model):
@@ -331,3 +375,14 @@ class FinanceExport(models.Model):
 
     def __str__(self) -> str:
         return f"Finance export for {self.period:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return row_url("people_bank:payments:month", f"{self.period:%Y-%m}")
+
+    @property
+    def label(self) -> str:
+        return rules.period_label(self.period)
+
+    @property
+    def download_url(self) -> str:
+        return row_url("people_bank:payments:export_download", f"{self.period:%Y-%m}")

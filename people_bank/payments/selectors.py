@@ -27,9 +27,14 @@ from people_bank.payments.models import (
     Session,
     SessionalRate,
 )
+from ppe import counts
 from ppe.exports import formula_safe
 
 ZERO = Decimal("0.00")
+# What a table needs to show a person's name (Person.display_name), and no more.
+NAME_FIELDS = ("first_name", "last_name", "preferred_name", "erased_at")
+# What a table of sessions shows (_sessions_table.html and the statement).
+SESSION_ROW_FIELDS = ("held_on", "kind", "minutes", "amount", "method", "within_cap", "cancelled_at")
 EXPORT_COLUMNS = ["Payee reference", "Name", "Type", "Date", "Description", "Payment method", "Amount"]
 
 
@@ -155,8 +160,12 @@ def person_summary(person: Person, today: datetime.date | None = None) -> Person
     )
 
 
+def _with_names(relation: str) -> list[str]:
+    return [f"{relation}__{name}" for name in NAME_FIELDS]
+
+
 def sessions_for_person(person: Person, limit: int = 50):
-    return Session.objects.filter(person=person).select_related("involvement_request")[:limit]
+    return Session.objects.filter(person=person).only("person_id", *SESSION_ROW_FIELDS)[:limit]
 
 
 def claims_for_person(person: Person, limit: int = 50):
@@ -174,7 +183,11 @@ def session_history(session: Session) -> list[LedgerEntry]:
 
 
 def claims_for_list(status: str = ""):
-    claims = ExpenseClaim.objects.select_related("person", "recorded_by").order_by("-recorded_at", "-id")
+    claims = (
+        ExpenseClaim.objects.select_related("person")
+        .only("description", "status", "total", "recorded_at", *_with_names("person"))
+        .order_by("-recorded_at", "-id")
+    )
     if status:
         claims = claims.filter(status=status)
     return claims
@@ -194,7 +207,11 @@ def claim_history(claim: ExpenseClaim) -> list[LedgerEntry]:
 
 def recent_sessions(limit: int = 20):
     # Newest first by id: the primary key's index, where recorded_at has none.
-    return Session.objects.select_related("person").order_by("-id")[:limit]
+    return (
+        Session.objects.select_related("person")
+        .only(*SESSION_ROW_FIELDS, *_with_names("person"))
+        .order_by("-id")[:limit]
+    )
 
 
 def payments_subject_access(person: Person) -> dict:
@@ -247,22 +264,63 @@ def payments_subject_access(person: Person) -> dict:
 # --- Months and the finance export ----------------------------------------------------------
 
 
-def month_entries(period: datetime.date):
-    return (
-        LedgerEntry.objects.filter(period=rules.month_start(period))
+def month_payees(period: datetime.date) -> list[tuple[int, int]]:
+    """Everyone paid in the month, by name as the month's page lists them, each with their
+    number of entries. Kept until a ledger entry or a person changes: ordering a month's
+    entries by their payees' names directly walks the whole People Bank by name."""
+    period = rules.month_start(period)
+
+    def compute() -> list[tuple[int, int]]:
+        entries = dict(
+            LedgerEntry.objects.filter(period=period)
+            .values_list("person_id")
+            .annotate(n=Count("id"))
+            .values_list("person_id", "n")
+        )
+        by_name = Person.objects.filter(pk__in=list(entries)).order_by("last_name", "first_name", "id")
+        return [(pk, entries[pk]) for pk in by_name.values_list("pk", flat=True)]
+
+    return counts.remember(f"payments-month-payees:{period:%Y-%m}", [LedgerEntry, Person], compute)
+
+
+def month_entries(period: datetime.date, offset: int, limit: int) -> list[LedgerEntry]:
+    """The month's entries from `offset`, by payee's name, then date: read only for the
+    payees on the page (their place in the month comes from `month_payees`)."""
+    payees, before, start = [], 0, None
+    for person_id, n in month_payees(period):
+        if before + n > offset:
+            start = offset - before if start is None else start
+            payees.append(person_id)
+        before += n
+        if before >= offset + limit:
+            break
+    if not payees:
+        return []
+    entries = (
+        LedgerEntry.objects.filter(period=rules.month_start(period), person_id__in=payees)
         .select_related("person", "reverses")
+        .only("person", "occurred_on", "description", "amount", "reverses__period", *_with_names("person"))
         .order_by("person__last_name", "person__first_name", "person_id", "occurred_on", "id")
     )
+    return list(entries)[start : start + limit]
 
 
 def month_totals(period: datetime.date) -> dict:
-    totals = LedgerEntry.objects.filter(period=rules.month_start(period)).aggregate(
-        sessions=Sum("amount", filter=Q(kind=LedgerEntry.Kind.SESSION)),
-        expenses=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)),
-        rows=Count("id"),
-    )
-    sessions, expenses = rules.money(totals["sessions"] or ZERO), rules.money(totals["expenses"] or ZERO)
-    return {"sessions": sessions, "expenses": expenses, "total": sessions + expenses, "rows": totals["rows"]}
+    """Kept until a ledger entry changes: a month holds thousands of entries."""
+    period = rules.month_start(period)
+
+    def compute() -> dict:
+        totals = LedgerEntry.objects.filter(period=period).aggregate(
+            sessions=Sum("amount", filter=Q(kind=LedgerEntry.Kind.SESSION)),
+            expenses=Sum("amount", filter=Q(kind=LedgerEntry.Kind.EXPENSE)),
+            rows=Count("id"),
+        )
+        sessions = rules.money(totals["sessions"] or ZERO)
+        expenses = rules.money(totals["expenses"] or ZERO)
+        total = sessions + expenses
+        return {"sessions": sessions, "expenses": expenses, "total": total, "rows": totals["rows"]}
+
+    return counts.remember(f"payments-month-totals:{period:%Y-%m}", [LedgerEntry], compute)
 
 
 def exports_list():
@@ -313,12 +371,13 @@ def export_csv(period: datetime.date) -> tuple[str, int, Decimal]:
 # --- Statements -----------------------------------------------------------------------------
 
 
-def statement(person: Person, start: datetime.date, end: datetime.date) -> dict:
+def statement(person: Person, start: datetime.date, end: datetime.date, *, lines: bool = True) -> dict:
     """A partner's sessions, payments and expenses between two dates (inclusive), in four
-    queries however many rows there are."""
+    queries however many rows there are (three without the claims' lines, which only the
+    PDF lists)."""
     sessions = list(
         Session.objects.filter(person=person, held_on__gte=start, held_on__lte=end)
-        .select_related("involvement_request")
+        .only("person_id", *SESSION_ROW_FIELDS)
         .order_by("held_on", "id")
     )
     entries = list(
@@ -326,12 +385,10 @@ def statement(person: Person, start: datetime.date, end: datetime.date) -> dict:
             "occurred_on", "id"
         )
     )
-    claims = list(
-        ExpenseClaim.objects.filter(person=person, lines__incurred_on__gte=start, lines__incurred_on__lte=end)
-        .distinct()
-        .prefetch_related("lines")
-        .order_by("recorded_at", "id")
-    )
+    claims = ExpenseClaim.objects.filter(
+        person=person, lines__incurred_on__gte=start, lines__incurred_on__lte=end
+    ).distinct()
+    claims = list((claims.prefetch_related("lines") if lines else claims).order_by("recorded_at", "id"))
     session_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.SESSION), ZERO)
     expense_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.EXPENSE), ZERO)
     return {

@@ -19,10 +19,13 @@ from people_bank.payments.models import (
     ExpenseClaim,
     ExpenseLine,
     FinanceExport,
+    LedgerEntry,
     MileageRate,
+    PaymentMethod,
     Receipt,
     Session,
     SessionalRate,
+    row_url,
 )
 from people_bank.payments.pdf import render_statement_pdf
 from ppe import audit
@@ -54,6 +57,44 @@ def _page_number(request) -> int:
         return 1
 
 
+# --- Tables, as plain text ------------------------------------------------------------------
+# A table of fifty rows spends more on template lookups and on formatting dates and amounts
+# than on its queries: its cells are written here, as the template filters would write them.
+
+
+def _day(value: datetime.date | datetime.datetime) -> str:
+    """As the `date` filter's "j M Y" writes it, in local time for a moment."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return f"{value.day} {value:%b %Y}"
+
+
+def _session_rows(sessions, *, with_person: bool = False) -> list[tuple]:
+    rows = []
+    for s in sessions:
+        paid = f"{s.amount:.2f}"
+        if s.method != PaymentMethod.PAID:
+            paid += f" ({s.get_method_display().lower()})"
+        person = s.person.display_name if with_person else ""
+        kind = s.get_kind_display()
+        rows.append((s.get_absolute_url(), _day(s.held_on), person, kind, s.minutes, s.payment_tag, paid))
+    return rows
+
+
+def _claim_rows(claims, *, with_person: bool = True) -> list[tuple]:
+    return [
+        (
+            c.get_absolute_url(),
+            c.description,
+            _day(c.recorded_at),
+            c.person.display_name if with_person else "",
+            c.get_status_display(),
+            f"{c.total:.2f}",
+        )
+        for c in claims
+    ]
+
+
 # --- Overview and sessions ------------------------------------------------------------------
 
 
@@ -69,8 +110,8 @@ def index(request):
             "period": period,
             "totals": selectors.month_totals(period),
             "rates": selectors.current_rates(today),
-            "waiting": selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10],
-            "recent": selectors.recent_sessions(),
+            "waiting": _claim_rows(selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10]),
+            "recent": _session_rows(selectors.recent_sessions(), with_person=True),
             "exported": services.is_exported(period),
         },
     )
@@ -210,8 +251,8 @@ def person_payments(request, pk: int):
             "person": person,
             "partner": getattr(person, "patient_partner", None),
             "summary": selectors.person_summary(person),
-            "sessions": selectors.sessions_for_person(person),
-            "claims": selectors.claims_for_person(person),
+            "sessions": _session_rows(selectors.sessions_for_person(person)),
+            "claims": _claim_rows(selectors.claims_for_person(person), with_person=False),
         },
     )
 
@@ -253,7 +294,9 @@ def statement(request, pk: int):
     person = _person(pk)
     form, start, end = _statement_dates(request)
     audit.record(request, "view", person, detail=f"statement {start}..{end}")
-    context = {**selectors.statement(person, start, end), "form": form}
+    context = {**selectors.statement(person, start, end, lines=False), "form": form}
+    context["session_rows"] = _session_rows(context["sessions"])
+    context["claim_rows"] = _claim_rows(context["claims"], with_person=False)
     context["pdf_query"] = f"start={start.isoformat()}&end={end.isoformat()}"
     return render(request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200)
 
@@ -294,7 +337,7 @@ def claim_list(request):
         request,
         "people_bank/payments/claim_list.html",
         {
-            "claims": rows[:PAGE_SIZE],
+            "claims": _claim_rows(rows[:PAGE_SIZE]),
             "status": status,
             "statuses": forms.CLAIM_FILTER_CHOICES,
             "page": {
@@ -535,6 +578,10 @@ def _exportable_months(today: datetime.date) -> list[datetime.date]:
     return months
 
 
+def _month_links(months: list[datetime.date]) -> list[tuple[str, str]]:
+    return [(row_url("people_bank:payments:month", f"{m:%Y-%m}"), rules.period_label(m)) for m in months]
+
+
 @requires(PERMISSION)
 def export_list(request):
     today = timezone.localdate()
@@ -558,7 +605,7 @@ def export_list(request):
     return render(
         request,
         "people_bank/payments/export_list.html",
-        {"form": form, "exports": exports, "months": _exportable_months(today)},
+        {"form": form, "exports": exports, "months": _month_links(_exportable_months(today))},
         status=400 if form.errors else 200,
     )
 
@@ -577,7 +624,7 @@ def month(request, period: str):
     audit.record(request, "view", subject_type="people_bank.ledgerentry", subject_id=period, detail="month")
     number = _page_number(request)
     offset = (number - 1) * MONTH_PAGE_SIZE
-    entries = list(selectors.month_entries(start)[offset : offset + MONTH_PAGE_SIZE + 1])
+    entries = selectors.month_entries(start, offset, MONTH_PAGE_SIZE + 1)
     page = {
         "number": number,
         "previous_url": f"?page={number - 1}" if number > 1 else "",
@@ -589,11 +636,22 @@ def month(request, period: str):
         {
             "period": start,
             "export": export,
-            "entries": entries[:MONTH_PAGE_SIZE],
+            "entries": _month_rows(entries[:MONTH_PAGE_SIZE]),
             "page": page,
             "totals": selectors.month_totals(start),
         },
     )
+
+
+def _month_rows(entries: list[LedgerEntry]) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    for e in entries:
+        what = e.description
+        if e.reverses_id:
+            what += f" (corrects an entry paid in {rules.period_label(e.reverses.period)})"
+        url = row_url("people_bank:payments:person", e.person_id)
+        rows.append((url, e.person.display_name, _day(e.occurred_on), what, f"{e.amount:.2f}"))
+    return rows
 
 
 @requires(PERMISSION)

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from ppe.links import row_url
+
 
 class ClinicalManagementGroup(models.Model):
     """A Clinical Management Group: the Trust's grouping of its services."""
@@ -165,6 +167,9 @@ class Person(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return row_url("people_bank:person_detail", self.pk)
 
     @property
     def display_name(self) -> str:
@@ -518,6 +523,9 @@ class Organisation(models.Model):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return row_url("people_bank:organisation_detail", self.pk)
 
     @property
     def role_labels(self) -> list[str]:

@@ -9,30 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 
 from django.conf import settings
 from django.db import models
-from django.urls import get_script_prefix, get_urlconf, reverse
 
 from people_bank.models import Person
 from people_bank.payments import rules
+from ppe.links import row_url
 
 ZERO = Decimal("0.00")
-_ARG = 987654321  # stands for the row's own argument in a URL reversed once
-
-
-def row_url(url_name: str, arg: int | str) -> str:
-    """The URL of one row's page. Tables link every row, and reversing a URL per row costs
-    more than the rest of the row, so each URL is reversed once per process (keyed by URLconf
-    and script prefix) and the row's argument put into it: a number, or a key such as
-    "2026-11" that needs no quoting."""
-    return _url_pattern(url_name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()).format(arg)
-
-
-@lru_cache(maxsize=64)
-def _url_pattern(url_name: str, urlconf: str, prefix: str) -> str:
-    return reverse(url_name, urlconf=urlconf, args=[_ARG]).replace(str(_ARG), "{}")
 
 
 @dataclass(frozen=True)

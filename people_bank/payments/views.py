@@ -25,11 +25,11 @@ from people_bank.payments.models import (
     Receipt,
     Session,
     SessionalRate,
-    row_url,
 )
 from people_bank.payments.pdf import render_statement_pdf
 from ppe import audit
 from ppe.access import requires
+from ppe.links import row_url
 
 PERMISSION = "payments.manage"
 PAGE_SIZE = 25

@@ -86,12 +86,11 @@ def server_error(request):
 @requires("audit.view")
 def audit_log(request):
     """The PPI team searches who looked at or changed what."""
-    from django.core.paginator import Paginator
-
     from ppe.filters import AuditEventFilter
     from ppe.models import AuditEvent
+    from ppe.paging import page_without_count
 
     filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
     events = filterset.qs if filterset.is_bound and filterset.is_valid() else AuditEvent.objects.all()
-    page = Paginator(events.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
+    page = page_without_count(events.order_by("-at", "-id"), request.GET.get("page"))
     return render(request, "audit/log.html", {"filter": filterset, "page": page})

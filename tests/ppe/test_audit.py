@@ -49,3 +49,16 @@ def test_a_malformed_audit_search_gets_a_message_not_an_error(ppi_client):
     response = ppi_client.get(reverse("audit_log"), {"since_0": "31", "since_1": "02", "since_2": "2026"})
     assert response.status_code == 200
     assert "must be a real date" in response.content.decode()
+
+
+def test_the_audit_log_pages_newest_first_without_counting(ppi_client, ppi_user, qi_user):
+    for n in range(27):
+        audit.record(None, "view", qi_user, user=ppi_user, detail=f"look {n:02d}")
+    first = ppi_client.get(reverse("audit_log"))
+    html = first.content.decode()
+    assert len(first.context["page"].object_list) == 25
+    assert "look 26" in html and "look 02" in html and "look 01" not in html and "?page=2" in html
+    second = ppi_client.get(reverse("audit_log"), {"page": "2"}).content.decode()
+    assert "look 01" in second and "look 00" in second and "look 26" not in second
+    assert "?page=1" in second and "?page=3" not in second
+    assert ppi_client.get(reverse("audit_log"), {"page": "nonsense"}).status_code == 200

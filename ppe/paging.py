@@ -1,0 +1,48 @@
+"""Pages of a list without counting it: one row more than shown is fetched to know whether
+there is a next page. Counting a large table (the audit log grows with every record
+viewed) on every page costs more than the page itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Page:
+    """What includes/pagination.html asks of a page, as Django's Page offers it."""
+
+    object_list: list
+    number: int
+    _has_next: bool = field(repr=False)
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def page_without_count(queryset, page_number, size: int = 25) -> Page:
+    """Page `page_number` (as sent; anything but a positive whole number is page 1)."""
+    try:
+        number = max(1, int(page_number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    offset = (number - 1) * size
+    rows = list(queryset[offset : offset + size + 1])
+    return Page(rows[:size], number, len(rows) > size)

@@ -88,15 +88,18 @@ class TimelineEntry:
     extra: object = None
 
 
+# What a timeline shows of a conversation: a busy person or organisation has hundreds, and
+# whole rows (with the staff member's) cost more to build than to fetch.
+TIMELINE_FIELDS = (
+    *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due", "follow_up_done_at"),
+    *("person_id", "organisation_id", "staff__username", "staff__first_name", "staff__last_name"),
+)
+
+
 def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
     """Conversations, status changes, consent and applications, newest first."""
     entries = []
-    # Only what the timeline shows: a busy person has hundreds of conversations, and
-    # whole rows (with the staff member's) cost more to build than to fetch.
-    conversations = person.conversations.select_related("staff").only(
-        *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due"),
-        *("follow_up_done_at", "person_id", "staff__username", "staff__first_name", "staff__last_name"),
-    )
+    conversations = person.conversations.select_related("staff").only(*TIMELINE_FIELDS)
     for c in conversations[:limit]:
         entries.append(
             TimelineEntry(
@@ -143,7 +146,11 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
 
 
 def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[Conversation]:
-    return list(organisation.conversations.select_related("staff", "person")[:limit])
+    conversations = organisation.conversations.select_related("staff", "person").only(
+        *TIMELINE_FIELDS,
+        *("person__first_name", "person__last_name", "person__preferred_name", "person__erased_at"),
+    )
+    return list(conversations[:limit])
 
 
 def _name(user) -> str:

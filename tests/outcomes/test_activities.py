@@ -174,3 +174,39 @@ def test_changing_an_activitys_rung_moves_what_was_said_there_to_the_new_level(p
     assert response.status_code == 302
     assert Suggestion.objects.get().spectrum_level == "coproduce"
     assert activity.evaluations.get().spectrum_level == "coproduce"
+
+
+def test_the_activities_list_pages_on_as_soon_as_an_activity_is_added_or_held(ppi_client, ppi_user):
+    from outcomes import services
+
+    ActivityFactory.create_batch(25, status=ActivityStatus.PLANNED, held_on=timezone.localdate())
+    planned = reverse("outcomes:activity_list") + "?status=planned"
+    assert "Page 2" not in ppi_client.get(planned).content.decode()
+
+    last = ActivityFactory(status=ActivityStatus.PLANNED, held_on=timezone.localdate())
+    assert "Page 2" in ppi_client.get(planned).content.decode()
+
+    services.activity_mark_held(activity=last, by=ppi_user)
+    assert "Page 2" not in ppi_client.get(planned).content.decode()
+
+
+def test_the_activities_list_shows_each_cell_as_before(ppi_client):
+    activity = ActivityFactory(
+        title="Tea & talk <on discharge>",
+        kind="community_conversation",
+        held_on=datetime.date(2026, 3, 4),
+        online=True,
+        place="",
+        people_reached=1234,
+    )
+    page = ppi_client.get(reverse("outcomes:activity_list")).content.decode()
+    assert (
+        '<td class="nhsuk-table__cell">4 Mar 2026</td>\n'
+        f'      <td class="nhsuk-table__cell"><a href="/activities/{activity.pk}/">'
+        "Tea &amp; talk &lt;on discharge&gt;</a></td>\n"
+        '      <td class="nhsuk-table__cell">Community Conversation</td>\n'
+        '      <td class="nhsuk-table__cell">Online</td>\n'
+        '      <td class="nhsuk-table__cell">Involving</td>\n'
+        '      <td class="nhsuk-table__cell">1234</td>\n'
+        '      <td class="nhsuk-table__cell">Held</td>'
+    ) in page

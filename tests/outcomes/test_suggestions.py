@@ -140,3 +140,30 @@ def test_a_qi_lead_sees_and_changes_only_suggestions_on_their_own_requests(qi_cl
         )
     other.refresh_from_db()
     assert other.status == S.NEW
+
+
+def test_the_quarters_figures_and_pages_change_as_soon_as_a_suggestion_does(ppi_client, ppi_user):
+    quarter = Quarter.containing(timezone.localdate())
+    activity = ActivityFactory(held_on=quarter.start)
+    suggestions = SuggestionFactory.create_batch(25, activity=activity)
+    url = reverse("outcomes:suggestion_list")
+    page = ppi_client.get(url, {"quarter": quarter.slug}).content.decode()
+    assert "0 of 25 suggestions" in page and "Page 2" not in page
+
+    SuggestionFactory(activity=activity)
+    page = ppi_client.get(url, {"quarter": quarter.slug}).content.decode()
+    assert "0 of 26 suggestions" in page and "Page 2" in page
+
+    services.suggestion_move(suggestion=suggestions[0], to=S.INVESTIGATED, by=ppi_user)
+    page = ppi_client.get(url, {"quarter": quarter.slug}).content.decode()
+    assert "1 of 26 suggestions" in page
+    investigated = ppi_client.get(url, {"quarter": quarter.slug, "status": "investigated"}).content.decode()
+    assert investigated.count("/suggestions/") == 1 and "Page 2" not in investigated
+
+
+def test_a_long_suggestion_is_cut_short_in_the_list(ppi_client):
+    quarter = Quarter.containing(timezone.localdate())
+    SuggestionFactory(activity=ActivityFactory(held_on=quarter.start), text="Signs " * 30)
+    page = ppi_client.get(reverse("outcomes:suggestion_list"), {"quarter": quarter.slug}).content.decode()
+    assert ("Signs " * 30)[:119] + "…" in page
+

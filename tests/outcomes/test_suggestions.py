@@ -167,3 +167,12 @@ def test_a_long_suggestion_is_cut_short_in_the_list(ppi_client):
     page = ppi_client.get(reverse("outcomes:suggestion_list"), {"quarter": quarter.slug}).content.decode()
     assert ("Signs " * 30)[:119] + "…" in page
 
+
+def test_the_status_choices_keep_the_statuses_order(ppi_client):
+    suggestion = SuggestionFactory(status=S.INVESTIGATED)
+    page = ppi_client.get(reverse("outcomes:suggestion_detail", args=[suggestion.pk])).content.decode()
+    assert (
+        page.index('value="actioned"')
+        < page.index('value="partly_actioned"')
+        < page.index('value="not_actioned"')
+    )

@@ -148,7 +148,10 @@ def activity_page(activity: Activity) -> dict:
             )
         ),
         "costs": list(activity.costs.all()),
-        "suggestions": list(activity.suggestions.only("id", "theme", "text", "received_on", "status")),
+        # With the activity's id: the related manager checks it on each row it hands back.
+        "suggestions": list(
+            activity.suggestions.only("id", "activity_id", "theme", "text", "received_on", "status")
+        ),
         "evaluations": evaluation_summary(activity.evaluations.all()),
         "feedback": list(activity.feedback_updates.all()),
     }

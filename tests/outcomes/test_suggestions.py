@@ -176,3 +176,21 @@ def test_the_status_choices_keep_the_statuses_order(ppi_client):
         < page.index('value="partly_actioned"')
         < page.index('value="not_actioned"')
     )
+
+
+def test_the_suggestions_list_runs_the_same_queries_for_one_suggestion_or_thirty(ppi_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quarter = Quarter.containing(timezone.localdate())
+    activity = ActivityFactory(held_on=quarter.start)
+    SuggestionFactory(activity=activity)
+    url = reverse("outcomes:suggestion_list") + f"?quarter={quarter.slug}"
+    ppi_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        ppi_client.get(url)
+    SuggestionFactory.create_batch(29, activity=activity)
+    ppi_client.get(url)  # the kept figures, counted again after the change
+    with CaptureQueriesContext(connection) as many:
+        assert ppi_client.get(url).content.decode().count("/suggestions/") == 25
+    assert len(few) == len(many)

@@ -131,6 +131,17 @@ def activities_for_list(status: str = "") -> tuple[QuerySet[Activity], int]:
     return activities, counts.remember(f"outcomes:activities:{status or 'all'}", [Activity], activities.count)
 
 
+def case_studies_for_list(user) -> QuerySet[CaseStudy]:
+    """The case studies this user may see, last changed first, with only what the list shows."""
+    return (
+        case_studies_for(user)
+        .select_related(None)
+        .select_related("rung_reached")
+        .only("id", "title", "status", "rung_reached__name")
+        .order_by("-updated_at", "-id")
+    )
+
+
 def activity_for_page(pk: int) -> Activity:
     return Activity.objects.select_related("rung").get(pk=pk)
 
@@ -291,7 +302,8 @@ def outcomes_framework(start: datetime.date, end: datetime.date) -> dict:
     suggestion_rows = (
         Suggestion.objects.filter(received_on__range=(start, end))
         .values(level=F("spectrum_level"))
-        .annotate(received=Count("pk"), responded=Count("pk", filter=Q(status__in=rules.RESPONDED)))
+        # Counting status, a column of suggestion_received_idx, reads the index alone.
+        .annotate(received=Count("status"), responded=Count("status", filter=Q(status__in=rules.RESPONDED)))
     )
     evaluation_aggregates = {"responses": Count("pk")}
     for name, _label in LIKERT_QUESTIONS:

@@ -38,6 +38,7 @@ PAGE_SIZE = 25
 KIND_LABELS = dict(ActivityType.choices)
 ACTIVITY_STATUS_LABELS = dict(ActivityStatus.choices)
 SUGGESTION_STATUS_LABELS = dict(SuggestionStatus.choices)
+CASE_STUDY_STATUS_LABELS = dict(CaseStudyStatus.choices)
 _LINK_MARKER = 987654321987654321  # a pk no table reaches, to find where a link's pk goes
 
 
@@ -558,8 +559,13 @@ def feedback_letters(request, pk: int):
 
 @requires("case_studies.view_published")
 def case_study_list(request):
-    studies = selectors.case_studies_for(request.user).order_by("-updated_at", "-id")
-    return render(request, "outcomes/case_study_list.html", {"page": _page(request, studies)})
+    page = _page(request, selectors.case_studies_for_list(request.user))
+    link = _link_maker("outcomes:case_study_detail")
+    rows = [
+        (link(s.pk), s.title, s.rung_reached.name, CASE_STUDY_STATUS_LABELS.get(s.status, s.status))
+        for s in page.object_list
+    ]
+    return render(request, "outcomes/case_study_list.html", {"page": page, "rows": rows})
 
 
 @requires("case_studies.view_published")

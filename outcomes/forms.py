@@ -174,8 +174,11 @@ class SuggestionMoveForm(NHSFormMixin, forms.Form):
 
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
-        labels = dict(SuggestionStatus.choices)
-        self.fields["to"].choices = [(s, labels[s]) for s in rules.SUGGESTION_MOVES[current]]
+        # In the statuses' own order: the moves are a set, whose order changes between processes.
+        moves = rules.SUGGESTION_MOVES[current]
+        self.fields["to"].choices = [
+            (value, label) for value, label in SuggestionStatus.choices if value in moves
+        ]
 
     def clean(self):
         data = super().clean()

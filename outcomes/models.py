@@ -221,7 +221,11 @@ class Activity(models.Model):
                 condition=Q(online=True) | ~Q(place=""), name="activity_has_place_or_online"
             ),
         ]
-        indexes = [models.Index(fields=["status", "held_on"], name="activity_status_held_idx")]
+        indexes = [
+            models.Index(fields=["status", "held_on"], name="activity_status_held_idx"),
+            # The activities list, newest first: its page is read from the index, not sorted.
+            models.Index(fields=["-held_on", "-id"], name="activity_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -323,7 +327,9 @@ class Suggestion(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["received_on", "spectrum_level", "status"], name="suggestion_received_idx")
+            models.Index(fields=["received_on", "spectrum_level", "status"], name="suggestion_received_idx"),
+            # A quarter's suggestions, newest first, for the "you said, we did" list.
+            models.Index(fields=["-received_on", "-id"], name="suggestion_list_idx"),
         ]
 
     def __str__(self) -> str:

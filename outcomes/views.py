@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+import unicodedata
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
+from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from involvement_requests.models import InvolvementRequest
 from outcomes import forms, selectors, services
 from outcomes.models import (
     Activity,
+    ActivityStatus,
+    ActivityType,
     CaseStudy,
     CaseStudyStatus,
     FeedbackChannel,
@@ -29,10 +35,75 @@ from ppe import audit
 from ppe.access import public, requires
 
 PAGE_SIZE = 25
+KIND_LABELS = dict(ActivityType.choices)
+ACTIVITY_STATUS_LABELS = dict(ActivityStatus.choices)
+SUGGESTION_STATUS_LABELS = dict(SuggestionStatus.choices)
+CASE_STUDY_STATUS_LABELS = dict(CaseStudyStatus.choices)
+_LINK_MARKER = 987654321987654321  # a pk no table reaches, to find where a link's pk goes
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request, queryset, count: int | None = None):
+    """One page of `queryset`; `count`, when the caller already knows it, spares a COUNT(*)."""
+    paginator = Paginator(queryset, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))
+
+
+# A list's cells are handed to its template as plain values: each lookup the template engine
+# makes on a model (a.rung.name, a.get_kind_display) costs more than the Python below, and
+# a list page makes eight of them on each of its 25 rows.
+
+
+def _short_date(day: datetime.date) -> str:
+    """What the date filter writes for "j M Y" (4 Dec 2026)."""
+    return f"{day.day} {MONTHS_3[day.month].title()} {day.year}"
+
+
+def _shortened(text: str, length: int) -> str:
+    """What the truncatechars filter writes, with a short enough text passed straight through."""
+    text = unicodedata.normalize("NFC", text)
+    return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def _link_maker(url_name: str):
+    """A function from a pk to that row's link, reversing the URL once for the page rather
+    than once a row (a reverse costs about as much as the rest of a row). For URL patterns
+    whose one argument is the pk."""
+    head, _marker, tail = reverse(url_name, args=[_LINK_MARKER]).rpartition(str(_LINK_MARKER))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _activity_rows(activities) -> list[tuple]:
+    link = _link_maker("outcomes:activity_detail")
+    return [
+        (
+            _short_date(a.held_on),
+            link(a.pk),
+            a.title,
+            KIND_LABELS.get(a.kind, a.kind),
+            a.where,
+            a.rung.name,
+            a.people_reached,
+            ACTIVITY_STATUS_LABELS.get(a.status, a.status),
+        )
+        for a in activities
+    ]
+
+
+def _suggestion_rows(suggestions) -> list[tuple]:
+    """For outcomes/_suggestion_table.html."""
+    link = _link_maker("outcomes:suggestion_detail")
+    return [
+        (
+            _short_date(s.received_on),
+            link(s.pk),
+            s.theme,
+            _shortened(s.text, 120),
+            SUGGESTION_STATUS_LABELS.get(s.status, s.status),
+        )
+        for s in suggestions
+    ]
 
 
 def _quarter(request) -> Quarter:
@@ -115,12 +186,15 @@ def outcomes_page(request):
 
 @requires("outcomes.manage")
 def activity_list(request):
-    activities = selectors.activities_for_list()
     status = request.GET.get("status", "")
-    if status in ("planned", "held", "cancelled"):
-        activities = activities.filter(status=status)
+    if status not in ActivityStatus.values:
+        status = ""
+    activities, count = selectors.activities_for_list(status)
+    page = _page(request, activities, count)
     return render(
-        request, "outcomes/activity_list.html", {"page": _page(request, activities), "status": status}
+        request,
+        "outcomes/activity_list.html",
+        {"page": page, "rows": _activity_rows(page.object_list), "status": status},
     )
 
 
@@ -162,17 +236,12 @@ def activity_edit(request, pk: int):
 @requires("outcomes.manage")
 def activity_detail(request, pk: int):
     activity = _activity_or_404(pk)
+    parts = selectors.activity_page(activity)
+    parts["suggestions"] = _suggestion_rows(parts["suggestions"])
     return render(
         request,
         "outcomes/activity_detail.html",
-        {
-            "activity": activity,
-            "attendee_count": activity.attendees.count(),
-            "suggestions": list(activity.suggestions.select_related("said_by")),
-            "evaluations": selectors.evaluation_summary(activity.evaluations.all()),
-            "feedback": list(activity.feedback_updates.all()),
-            "today": timezone.localdate(),
-        },
+        {"activity": activity, **parts, "today": timezone.localdate()},
     )
 
 
@@ -327,19 +396,23 @@ def _trust() -> str:
 @requires("outcomes.record")
 def suggestion_list(request):
     quarter = _quarter(request)
-    rows = selectors.suggestions_for(request.user).filter(received_on__range=(quarter.start, quarter.end))
+    rows, by_status = selectors.suggestions_made(request.user, quarter.start, quarter.end)
+    counts = {
+        "received": sum(by_status.values()),
+        "responded": sum(n for value, n in by_status.items() if value in services.rules.RESPONDED),
+    }
     status = request.GET.get("status", "")
-    counts = rows.aggregate(
-        received=Count("pk"), responded=Count("pk", filter=Q(status__in=services.rules.RESPONDED))
-    )
+    listed = counts["received"]
     if status in SuggestionStatus.values:
-        rows = rows.filter(status=status)
+        rows, listed = rows.filter(status=status), by_status.get(status, 0)
     share = services.rules.share(counts["responded"], counts["received"])
+    page = _page(request, rows, listed)
     return render(
         request,
         "outcomes/suggestion_list.html",
         {
-            "page": _page(request, rows),
+            "page": page,
+            "suggestions": _suggestion_rows(page.object_list),
             "quarter": quarter,
             "previous": quarter.previous(),
             "next": quarter.next(),
@@ -383,12 +456,14 @@ def suggestion_detail(request, pk: int):
 @requires("outcomes.record")
 def request_outcomes(request, pk: int):
     instance = _own_request_or_404(request.user, pk)
+    figures = selectors.request_outcomes_page(instance)
+    figures["suggestions"] = _suggestion_rows(figures["suggestions"])
     return render(
         request,
         "outcomes/request_outcomes.html",
         {
             "object": instance,
-            **selectors.request_outcomes_page(instance),
+            **figures,
             "close_blocked": selectors.close_check(instance),
         },
     )
@@ -484,8 +559,13 @@ def feedback_letters(request, pk: int):
 
 @requires("case_studies.view_published")
 def case_study_list(request):
-    studies = selectors.case_studies_for(request.user).order_by("-updated_at", "-id")
-    return render(request, "outcomes/case_study_list.html", {"page": _page(request, studies)})
+    page = _page(request, selectors.case_studies_for_list(request.user))
+    link = _link_maker("outcomes:case_study_detail")
+    rows = [
+        (link(s.pk), s.title, s.rung_reached.name, CASE_STUDY_STATUS_LABELS.get(s.status, s.status))
+        for s in page.object_list
+    ]
+    return render(request, "outcomes/case_study_list.html", {"page": page, "rows": rows})
 
 
 @requires("case_studies.view_published")

@@ -174,3 +174,86 @@ def test_changing_an_activitys_rung_moves_what_was_said_there_to_the_new_level(p
     assert response.status_code == 302
     assert Suggestion.objects.get().spectrum_level == "coproduce"
     assert activity.evaluations.get().spectrum_level == "coproduce"
+
+
+def test_the_activities_list_pages_on_as_soon_as_an_activity_is_added_or_held(ppi_client, ppi_user):
+    from outcomes import services
+
+    ActivityFactory.create_batch(25, status=ActivityStatus.PLANNED, held_on=timezone.localdate())
+    planned = reverse("outcomes:activity_list") + "?status=planned"
+    assert "Page 2" not in ppi_client.get(planned).content.decode()
+
+    last = ActivityFactory(status=ActivityStatus.PLANNED, held_on=timezone.localdate())
+    assert "Page 2" in ppi_client.get(planned).content.decode()
+
+    services.activity_mark_held(activity=last, by=ppi_user)
+    assert "Page 2" not in ppi_client.get(planned).content.decode()
+
+
+def test_the_activities_list_shows_each_cell_as_before(ppi_client):
+    activity = ActivityFactory(
+        title="Tea & talk <on discharge>",
+        kind="community_conversation",
+        held_on=datetime.date(2026, 3, 4),
+        online=True,
+        place="",
+        people_reached=1234,
+    )
+    page = ppi_client.get(reverse("outcomes:activity_list")).content.decode()
+    assert (
+        '<td class="nhsuk-table__cell">4 Mar 2026</td>\n'
+        f'      <td class="nhsuk-table__cell"><a href="/activities/{activity.pk}/">'
+        "Tea &amp; talk &lt;on discharge&gt;</a></td>\n"
+        '      <td class="nhsuk-table__cell">Community Conversation</td>\n'
+        '      <td class="nhsuk-table__cell">Online</td>\n'
+        '      <td class="nhsuk-table__cell">Involving</td>\n'
+        '      <td class="nhsuk-table__cell">1234</td>\n'
+        '      <td class="nhsuk-table__cell">Held</td>'
+    ) in page
+
+
+def _queries(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _fill(activity: Activity, n: int) -> None:
+    from outcomes.models import ActivityCost, ActivityPriorityReach
+    from tests.factories import (
+        EvaluationResponseFactory,
+        FeedbackUpdateFactory,
+        OrganisationFactory,
+        SuggestionFactory,
+    )
+
+    activity.requests.add(*InvolvementRequestFactory.create_batch(n))
+    activity.organisations.add(*OrganisationFactory.create_batch(n))
+    activity.attendees.add(*PersonFactory.create_batch(n))
+    for i in range(n):
+        ActivityPriorityReach.objects.create(activity=activity, group=PriorityGroupFactory(), count=1)
+        ActivityCost.objects.create(activity=activity, line=["room_hire", "travel", "other"][i], amount=5)
+    SuggestionFactory.create_batch(n, activity=activity)
+    EvaluationResponseFactory.create_batch(n, activity=activity, heard=n + 1)
+    FeedbackUpdateFactory.create_batch(n, activity=activity)
+
+
+def test_an_activitys_page_runs_the_same_queries_for_one_row_of_each_kind_or_three(ppi_client):
+    few, many = ActivityFactory(), ActivityFactory()
+    _fill(few, 1)
+    _fill(many, 3)
+    ppi_client.get(few.get_absolute_url())  # warm the per-user caches (roles, policy)
+    assert _queries(ppi_client, few.get_absolute_url()) == _queries(ppi_client, many.get_absolute_url())
+
+
+def test_the_activities_list_runs_the_same_queries_for_one_activity_or_thirty(ppi_client):
+    url = reverse("outcomes:activity_list")
+    ActivityFactory()
+    ppi_client.get(url)
+    few = _queries(ppi_client, url)
+    ActivityFactory.create_batch(29)
+    ppi_client.get(url)  # the kept count, counted again after the change
+    assert _queries(ppi_client, url) == few

@@ -140,3 +140,57 @@ def test_a_qi_lead_sees_and_changes_only_suggestions_on_their_own_requests(qi_cl
         )
     other.refresh_from_db()
     assert other.status == S.NEW
+
+
+def test_the_quarters_figures_and_pages_change_as_soon_as_a_suggestion_does(ppi_client, ppi_user):
+    quarter = Quarter.containing(timezone.localdate())
+    activity = ActivityFactory(held_on=quarter.start)
+    suggestions = SuggestionFactory.create_batch(25, activity=activity)
+    url = reverse("outcomes:suggestion_list")
+    page = ppi_client.get(url, {"quarter": quarter.slug}).content.decode()
+    assert "0 of 25 suggestions" in page and "Page 2" not in page
+
+    SuggestionFactory(activity=activity)
+    page = ppi_client.get(url, {"quarter": quarter.slug}).content.decode()
+    assert "0 of 26 suggestions" in page and "Page 2" in page
+
+    services.suggestion_move(suggestion=suggestions[0], to=S.INVESTIGATED, by=ppi_user)
+    page = ppi_client.get(url, {"quarter": quarter.slug}).content.decode()
+    assert "1 of 26 suggestions" in page
+    investigated = ppi_client.get(url, {"quarter": quarter.slug, "status": "investigated"}).content.decode()
+    assert investigated.count("/suggestions/") == 1 and "Page 2" not in investigated
+
+
+def test_a_long_suggestion_is_cut_short_in_the_list(ppi_client):
+    quarter = Quarter.containing(timezone.localdate())
+    SuggestionFactory(activity=ActivityFactory(held_on=quarter.start), text="Signs " * 30)
+    page = ppi_client.get(reverse("outcomes:suggestion_list"), {"quarter": quarter.slug}).content.decode()
+    assert ("Signs " * 30)[:119] + "…" in page
+
+
+def test_the_status_choices_keep_the_statuses_order(ppi_client):
+    suggestion = SuggestionFactory(status=S.INVESTIGATED)
+    page = ppi_client.get(reverse("outcomes:suggestion_detail", args=[suggestion.pk])).content.decode()
+    assert (
+        page.index('value="actioned"')
+        < page.index('value="partly_actioned"')
+        < page.index('value="not_actioned"')
+    )
+
+
+def test_the_suggestions_list_runs_the_same_queries_for_one_suggestion_or_thirty(ppi_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    quarter = Quarter.containing(timezone.localdate())
+    activity = ActivityFactory(held_on=quarter.start)
+    SuggestionFactory(activity=activity)
+    url = reverse("outcomes:suggestion_list") + f"?quarter={quarter.slug}"
+    ppi_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        ppi_client.get(url)
+    SuggestionFactory.create_batch(29, activity=activity)
+    ppi_client.get(url)  # the kept figures, counted again after the change
+    with CaptureQueriesContext(connection) as many:
+        assert ppi_client.get(url).content.decode().count("/suggestions/") == 25
+    assert len(few) == len(many)

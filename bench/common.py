@@ -61,3 +61,21 @@ def wait_for(port: int, server: subprocess.Popen) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not start")
+
+
+def migrate_and_seed(seed: bool, seeded_when, **sizes) -> None:
+    """Migrate; then, if `seed` and the model `seeded_when` has no rows yet, fill the
+    database with `seed_demo` at these sizes and analyse it, so that PostgreSQL plans with
+    the tables as they are (autovacuum may not have run yet)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    if not seed or seeded_when.objects.exists():
+        return
+    started = time.perf_counter()
+    call_command("seed_demo", force=True, verbosity=0, **sizes)
+    print(f"seeded in {time.perf_counter() - started:.0f} s", flush=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")

@@ -12,7 +12,6 @@ number of queries each ran, and how many people were eligible.
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,13 +24,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.common import timed  # noqa: E402
+from bench.common import migrate_and_seed, timed  # noqa: E402
 from involvement_requests import selectors  # noqa: E402
 from involvement_requests.models import InvolvementRequest, Status  # noqa: E402
 from people_bank.models import Person  # noqa: E402
@@ -43,14 +41,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    if args.seed:
-        call_command("migrate", verbosity=0)
-    if args.seed and not Person.objects.exists():
-        started = time.perf_counter()
-        call_command(
-            "seed_demo", people=100_000, requests=20_000, conversations=20_000, force=True, verbosity=0
-        )
-        print(f"seeded in {time.perf_counter() - started:.1f} s")
+    migrate_and_seed(args.seed, Person, people=100_000, requests=20_000, conversations=20_000)
 
     people = Person.objects.count()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, {people} people")

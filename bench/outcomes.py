@@ -12,7 +12,6 @@ bounded number of queries. Prints the median and 95th centile and the queries ea
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,13 +23,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.common import timed  # noqa: E402
+from bench.common import migrate_and_seed, timed  # noqa: E402
 from outcomes.models import Activity, EvaluationResponse, Suggestion  # noqa: E402
 from outcomes.report.quarters import Quarter  # noqa: E402
 from outcomes.selectors import board_report_parts  # noqa: E402
@@ -44,15 +42,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    if args.seed:
-        call_command("migrate", verbosity=0)
-    if args.seed and not Activity.objects.exists():
-        started = time.perf_counter()
-        call_command("seed_demo", scale="bench", verbosity=0)
-        print(f"seeded in {time.perf_counter() - started:.1f} s")
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE")
+    migrate_and_seed(args.seed, Activity, scale="bench")
 
     quarter = Quarter.containing(timezone.localdate()).previous()
     in_quarter = Activity.objects.filter(held_on__range=(quarter.start, quarter.end)).count()

@@ -38,7 +38,6 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.db.models import Count
     from django.test import Client
@@ -46,26 +45,21 @@ def main() -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the figures only mean something there.")
-    call_command("migrate", verbosity=0)
-    if args.seed:
-        started = time.monotonic()
-        call_command(
-            "seed_demo",
-            people=20_000,
-            organisations=20,
-            conversations=0,
-            requests=0,
-            activities=0,
-            suggestions=0,
-            evaluations=0,
-            sessions=50_000,
-            force=True,
-        )
-        print(f"seeded in {time.monotonic() - started:.0f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+    from bench.common import migrate_and_seed, percentile
+    from people_bank.models import Person
 
-    from bench.common import percentile
+    migrate_and_seed(
+        args.seed,
+        Person,
+        people=20_000,
+        organisations=20,
+        conversations=0,
+        requests=0,
+        activities=0,
+        suggestions=0,
+        evaluations=0,
+        sessions=50_000,
+    )
     from people_bank.payments import services
     from people_bank.payments.models import ExpenseClaim, FinanceExport, LedgerEntry, Session
 

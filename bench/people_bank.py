@@ -36,35 +36,28 @@ def main() -> None:
     django.setup()
     from django.conf import settings
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from bench.common import percentile
+    from bench.common import migrate_and_seed, percentile
 
     if connection.vendor != "postgresql":
         sys.exit("Set DATABASE_URL to a PostgreSQL database: the figures only mean something there.")
-    call_command("migrate", verbosity=0)
-    if args.seed:
-        started = time.monotonic()
-        call_command(
-            "seed_demo",
-            people=100_000,
-            organisations=2_000,
-            conversations=500_000,
-            requests=0,
-            activities=0,
-            suggestions=0,
-            evaluations=0,
-            sessions=0,
-            force=True,
-        )
-        print(f"seeded in {time.monotonic() - started:.0f} s")
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-
     from people_bank.models import Conversation, Interest, Organisation, Person, Service
+
+    migrate_and_seed(
+        args.seed,
+        Person,
+        people=100_000,
+        organisations=2_000,
+        conversations=500_000,
+        requests=0,
+        activities=0,
+        suggestions=0,
+        evaluations=0,
+        sessions=0,
+    )
 
     # No setup_test_environment(): its template instrumentation copies every context and
     # would be measured as if it were the page's own cost.

@@ -10,7 +10,6 @@ Prints the median and 95th centile time of each page and the number of queries i
 import argparse
 import os
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -22,12 +21,11 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import User  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from bench.common import timed  # noqa: E402
+from bench.common import migrate_and_seed, timed  # noqa: E402
 from involvement_requests.models import InvolvementRequest, Rung, Status  # noqa: E402
 from people_bank.models import ClinicalManagementGroup  # noqa: E402
 
@@ -46,12 +44,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30)
     args = parser.parse_args()
 
-    if args.seed:
-        call_command("migrate", verbosity=0)
-    if args.seed and not InvolvementRequest.objects.exists():
-        started = time.perf_counter()
-        call_command("seed_demo", requests=20_000, verbosity=0)
-        print(f"seeded in {time.perf_counter() - started:.1f} s")
+    migrate_and_seed(args.seed, InvolvementRequest, requests=20_000)
 
     total = InvolvementRequest.objects.count()
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, {total} requests")

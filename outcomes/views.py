@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import unicodedata
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
@@ -33,31 +30,21 @@ from outcomes.report.quarters import Quarter, QuarterError
 from people_bank.models import Person
 from ppe import audit
 from ppe.access import public, requires
+from ppe.formats import short_date
+from ppe.links import row_url
+from ppe.paging import paginate
 
 PAGE_SIZE = 25
 KIND_LABELS = dict(ActivityType.choices)
 ACTIVITY_STATUS_LABELS = dict(ActivityStatus.choices)
 SUGGESTION_STATUS_LABELS = dict(SuggestionStatus.choices)
 CASE_STUDY_STATUS_LABELS = dict(CaseStudyStatus.choices)
-_LINK_MARKER = 987654321987654321  # a pk no table reaches, to find where a link's pk goes
 
-
-def _page(request, queryset, count: int | None = None):
-    """One page of `queryset`; `count`, when the caller already knows it, spares a COUNT(*)."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    if count is not None:
-        paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
 
 
 # A list's cells are handed to its template as plain values: each lookup the template engine
 # makes on a model (a.rung.name, a.get_kind_display) costs more than the Python below, and
 # a list page makes eight of them on each of its 25 rows.
-
-
-def _short_date(day: datetime.date) -> str:
-    """What the date filter writes for "j M Y" (4 Dec 2026)."""
-    return f"{day.day} {MONTHS_3[day.month].title()} {day.year}"
 
 
 def _shortened(text: str, length: int) -> str:
@@ -66,20 +53,11 @@ def _shortened(text: str, length: int) -> str:
     return text if len(text) <= length else Truncator(text).chars(length)
 
 
-def _link_maker(url_name: str):
-    """A function from a pk to that row's link, reversing the URL once for the page rather
-    than once a row (a reverse costs about as much as the rest of a row). For URL patterns
-    whose one argument is the pk."""
-    head, _marker, tail = reverse(url_name, args=[_LINK_MARKER]).rpartition(str(_LINK_MARKER))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def _activity_rows(activities) -> list[tuple]:
-    link = _link_maker("outcomes:activity_detail")
     return [
         (
-            _short_date(a.held_on),
-            link(a.pk),
+            short_date(a.held_on),
+            row_url("outcomes:activity_detail", a.pk),
             a.title,
             KIND_LABELS.get(a.kind, a.kind),
             a.where,
@@ -93,11 +71,10 @@ def _activity_rows(activities) -> list[tuple]:
 
 def _suggestion_rows(suggestions) -> list[tuple]:
     """For outcomes/_suggestion_table.html."""
-    link = _link_maker("outcomes:suggestion_detail")
     return [
         (
-            _short_date(s.received_on),
-            link(s.pk),
+            short_date(s.received_on),
+            row_url("outcomes:suggestion_detail", s.pk),
             s.theme,
             _shortened(s.text, 120),
             SUGGESTION_STATUS_LABELS.get(s.status, s.status),
@@ -190,7 +167,7 @@ def activity_list(request):
     if status not in ActivityStatus.values:
         status = ""
     activities, count = selectors.activities_for_list(status)
-    page = _page(request, activities, count)
+    page = paginate(request, activities, count)
     return render(
         request,
         "outcomes/activity_list.html",
@@ -406,7 +383,7 @@ def suggestion_list(request):
     if status in SuggestionStatus.values:
         rows, listed = rows.filter(status=status), by_status.get(status, 0)
     share = services.rules.share(counts["responded"], counts["received"])
-    page = _page(request, rows, listed)
+    page = paginate(request, rows, listed)
     return render(
         request,
         "outcomes/suggestion_list.html",
@@ -559,10 +536,14 @@ def feedback_letters(request, pk: int):
 
 @requires("case_studies.view_published")
 def case_study_list(request):
-    page = _page(request, selectors.case_studies_for_list(request.user))
-    link = _link_maker("outcomes:case_study_detail")
+    page = paginate(request, selectors.case_studies_for_list(request.user))
     rows = [
-        (link(s.pk), s.title, s.rung_reached.name, CASE_STUDY_STATUS_LABELS.get(s.status, s.status))
+        (
+            row_url("outcomes:case_study_detail", s.pk),
+            s.title,
+            s.rung_reached.name,
+            CASE_STUDY_STATUS_LABELS.get(s.status, s.status),
+        )
         for s in page.object_list
     ]
     return render(request, "outcomes/case_study_list.html", {"page": page, "rows": rows})

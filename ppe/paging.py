@@ -46,3 +46,15 @@ def page_without_count(queryset, page_number, size: int = 25) -> Page:
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     return Page(rows[:size], number, len(rows) > size)
+
+
+def paginate(request, queryset, count: int | None = None, size: int = 25):
+    """Django's page `?page=` of `queryset` (the last page for a number past it, the first
+    for anything else); `count`, when the caller already knows it (a kept count), spares the
+    COUNT(*)."""
+    from django.core.paginator import Paginator
+
+    paginator = Paginator(queryset, size)
+    if count is not None:
+        paginator.count = count
+    return paginator.get_page(request.GET.get("page"))

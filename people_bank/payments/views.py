@@ -29,6 +29,7 @@ from people_bank.payments.models import (
 from people_bank.payments.pdf import render_statement_pdf
 from ppe import audit
 from ppe.access import requires
+from ppe.formats import short_date
 from ppe.links import row_url
 
 PERMISSION = "payments.manage"
@@ -62,13 +63,6 @@ def _page_number(request) -> int:
 # than on its queries: its cells are written here, as the template filters would write them.
 
 
-def _day(value: datetime.date | datetime.datetime) -> str:
-    """As the `date` filter's "j M Y" writes it, in local time for a moment."""
-    if isinstance(value, datetime.datetime):
-        value = timezone.localtime(value)
-    return f"{value.day} {value:%b %Y}"
-
-
 def _session_rows(sessions, *, with_person: bool = False) -> list[tuple]:
     rows = []
     for s in sessions:
@@ -77,7 +71,8 @@ def _session_rows(sessions, *, with_person: bool = False) -> list[tuple]:
             paid += f" ({s.get_method_display().lower()})"
         person = s.person.display_name if with_person else ""
         kind = s.get_kind_display()
-        rows.append((s.get_absolute_url(), _day(s.held_on), person, kind, s.minutes, s.payment_tag, paid))
+        day = short_date(s.held_on)
+        rows.append((s.get_absolute_url(), day, person, kind, s.minutes, s.payment_tag, paid))
     return rows
 
 
@@ -86,7 +81,7 @@ def _claim_rows(claims, *, with_person: bool = True) -> list[tuple]:
         (
             c.get_absolute_url(),
             c.description,
-            _day(c.recorded_at),
+            short_date(c.recorded_at),
             c.person.display_name if with_person else "",
             c.get_status_display(),
             f"{c.total:.2f}",
@@ -650,7 +645,7 @@ def _month_rows(entries: list[LedgerEntry]) -> list[tuple[str, str, str, str, st
         if e.reverses_id:
             what += f" (corrects an entry paid in {rules.period_label(e.reverses.period)})"
         url = row_url("people_bank:payments:person", e.person_id)
-        rows.append((url, e.person.display_name, _day(e.occurred_on), what, f"{e.amount:.2f}"))
+        rows.append((url, e.person.display_name, short_date(e.occurred_on), what, f"{e.amount:.2f}"))
     return rows
 
 

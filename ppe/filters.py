@@ -1,5 +1,7 @@
 """Filters shared by every list page."""
 
+from typing import ClassVar
+
 import django_filters
 from django import forms
 
@@ -25,7 +27,19 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
     from a query on every page. Submitted values are still checked against the database.
     A control whose models are not all watched, or any while the cache is not answering,
     queries as usual: a change must never go unseen. Only for controls whose options are the
-    same for every user (they are kept by FilterSet and field name)."""
+    same for every user (they are kept by FilterSet and field name), and FilterSets whose
+    filters are the same on every request (the form class is made once)."""
+
+    _form_classes: ClassVar[dict[type, type]] = {}
+
+    def get_form_class(self):
+        # django-filter makes a new form class, and a new field for every filter, on every
+        # request. The filters are declared on the class, so their form class is made once
+        # per FilterSet class; each form still gets its own copy of the fields.
+        form_class = self._form_classes.get(type(self))
+        if form_class is None:
+            form_class = self._form_classes[type(self)] = super().get_form_class()
+        return form_class
 
     @property
     def form(self):

@@ -9,7 +9,23 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from people_bank import rules
@@ -97,52 +113,105 @@ TIMELINE_FIELDS = (
 
 
 def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
-    """Conversations, status changes, consent and applications, newest first."""
-    entries = []
-    conversations = person.conversations.select_related("staff").only(*TIMELINE_FIELDS)
-    for c in conversations[:limit]:
-        entries.append(
-            TimelineEntry(
-                c.happened_at,
-                "conversation",
-                f"{c.get_channel_display()} conversation",
-                c.summary,
-                _name(c.staff),
-                c,
-            )
-        )
-    for s in person.status_changes.select_related("by")[:limit]:
-        title = (
-            f"Status: {s.get_to_status_display()}"
-            if s.from_status
-            else f"Joined as {s.get_to_status_display().lower()}"
-        )
-        entries.append(TimelineEntry(s.at, "status", title, s.note, _name(s.by)))
-    for r in person.consents.select_related("recorded_by")[:limit]:
-        verb = "agreed to" if r.given else "withdrew consent to"
-        entries.append(
-            TimelineEntry(
-                r.recorded_at,
-                "consent",
-                f"Consent: {verb} {r.get_kind_display().lower()}",
-                r.get_method_display(),
-                _name(r.recorded_by),
-            )
-        )
-    changes = ApplicationStatusChange.objects.filter(application__person=person).select_related(
-        "by", "application__round"
+    """Conversations, status changes, consent and applications, newest first: one query,
+    the four tables' rows put together (UNION ALL) in the same columns."""
+    text, none = TextField(), Value(None, output_field=TextField())
+
+    def part(rows, kind: str, *, at: str, code: str, flag, body: str, by: str, conversation=False, round=""):
+        return rows.annotate(
+            t_at=F(at),
+            t_kind=Value(kind, output_field=text),
+            t_code=Cast(code, text),
+            t_flag=flag,
+            t_body=Cast(body, text),
+            t_insight=Cast("insight", text) if conversation else none,
+            t_follow_up=Cast("follow_up", text) if conversation else none,
+            t_follow_up_due=F("follow_up_due") if conversation else Value(None, output_field=DateField()),
+            t_done_at=F("follow_up_done_at") if conversation else Value(None, output_field=DateTimeField()),
+            t_round=Cast(round, text) if round else none,
+            t_username=F(f"{by}__username"),
+            t_first_name=F(f"{by}__first_name"),
+            t_last_name=F(f"{by}__last_name"),
+        ).values(*TIMELINE_COLUMNS)
+
+    empty = Value("", output_field=text)
+    conversations = part(
+        person.conversations.order_by(),
+        "conversation",
+        at="happened_at",
+        code="channel",
+        flag=empty,
+        body="summary",
+        by="staff",
+        conversation=True,
     )
-    for a in changes[:limit]:
-        entries.append(
-            TimelineEntry(
-                a.at,
-                "application",
-                f"Application to {a.application.round}: {a.get_to_status_display()}",
-                a.note,
-                _name(a.by),
-            )
-        )
-    return sorted(entries, key=lambda e: e.at, reverse=True)[:limit]
+    status_changes = part(
+        person.status_changes.order_by(),
+        "status",
+        at="at",
+        code="to_status",
+        flag=Cast("from_status", text),
+        body="note",
+        by="by",
+    )
+    consents = part(
+        person.consents.order_by(),
+        "consent",
+        at="recorded_at",
+        code="kind",
+        flag=Case(When(given=True, then=Value("given")), default=empty, output_field=text),
+        body="method",
+        by="recorded_by",
+    )
+    applications = part(
+        ApplicationStatusChange.objects.filter(application__person=person).order_by(),
+        "application",
+        at="at",
+        code="to_status",
+        flag=empty,
+        body="note",
+        by="by",
+        round="application__round__title",
+    )
+    parts = (conversations, status_changes, consents, applications)
+    rows = parts[0].union(*parts[1:], all=True).order_by("-t_at", "t_kind")[:limit]
+    return [_timeline_entry(row) for row in rows]
+
+
+TIMELINE_COLUMNS = (
+    *("t_at", "t_kind", "t_code", "t_flag", "t_body", "t_insight", "t_follow_up", "t_follow_up_due"),
+    *("t_done_at", "t_round", "t_username", "t_first_name", "t_last_name"),
+)
+_LABELS = {
+    "conversation": dict(Conversation.Channel.choices),
+    "status": dict(Person.Status.choices),
+    "consent": dict(ConsentRecord.Kind.choices),
+    "application": dict(Application.Status.choices),
+}
+_CONSENT_METHODS = dict(ConsentRecord.Method.choices)
+
+
+def _timeline_entry(row: dict) -> TimelineEntry:
+    kind, code, body = row["t_kind"], row["t_code"], row["t_body"] or ""
+    label = _LABELS[kind].get(code, code)
+    extra = None
+    if kind == "conversation":
+        title = f"{label} conversation"
+        extra = {
+            "insight": row["t_insight"],
+            "follow_up": row["t_follow_up"],
+            "follow_up_due": row["t_follow_up_due"],
+            "follow_up_done_at": row["t_done_at"],
+        }
+    elif kind == "status":
+        title = f"Status: {label}" if row["t_flag"] else f"Joined as {label.lower()}"
+    elif kind == "consent":
+        verb = "agreed to" if row["t_flag"] else "withdrew consent to"
+        title, body = f"Consent: {verb} {label.lower()}", _CONSENT_METHODS.get(body, body)
+    else:
+        title = f"Application to {row['t_round']}: {label}"
+    full_name = f"{row['t_first_name'] or ''} {row['t_last_name'] or ''}".strip()
+    return TimelineEntry(row["t_at"], kind, title, body, full_name or row["t_username"] or "", extra)
 
 
 def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[Conversation]:

@@ -138,3 +138,49 @@ def test_the_home_panel_counts_everything_due_and_lists_the_five_soonest(ppi_cli
     assert soonest == everything[:5]
     page = ppi_client.get("/").content.decode()
     assert "7 reviews or tenure ends in the next 90 days" in page
+
+
+def test_a_persons_timeline_puts_all_four_kinds_together_newest_first():
+    from people_bank.models import ApplicationStatusChange, ConsentRecord, PersonStatusChange
+    from tests.factories import ApplicationFactory, ConversationFactory, PersonFactory, UserFactory
+
+    now = timezone.now()
+    person = PersonFactory()
+    ann = UserFactory(first_name="Ann", last_name="Lee")
+    bob = UserFactory(username="bob.k", first_name="", last_name="")
+    ConversationFactory(
+        person=person,
+        staff=ann,
+        happened_at=now - datetime.timedelta(days=4),
+        channel="phone",
+        summary="Talked about parking",
+        insight="Signs are confusing",
+        follow_up="Send the map",
+        follow_up_due=timezone.localdate(),
+    )
+    joined = PersonStatusChange.objects.create(person=person, from_status="", to_status="active", by=bob)
+    paused = PersonStatusChange.objects.create(
+        person=person, from_status="active", to_status="paused", note="Busy"
+    )
+    consent = ConsentRecord.objects.create(
+        person=person, kind="invitations", given=False, method="phone", recorded_by=ann
+    )
+    application = ApplicationFactory(person=person, round__title="Autumn round")
+    applied = ApplicationStatusChange.objects.create(application=application, to_status="shortlisted", by=ann)
+    for row, days in ((joined, 3), (paused, 2), (applied, 0)):
+        type(row).objects.filter(pk=row.pk).update(at=now - datetime.timedelta(days=days))
+    ConsentRecord.objects.filter(pk=consent.pk).update(recorded_at=now - datetime.timedelta(days=1))
+
+    timeline = selectors.person_timeline(person)
+
+    assert [(e.kind, e.title, e.body, e.by) for e in timeline] == [
+        ("application", "Application to Autumn round: Shortlisted", "", "Ann Lee"),
+        ("consent", "Consent: withdrew consent to be invited to take part", "Phone", "Ann Lee"),
+        ("status", "Status: Paused", "Busy", ""),
+        ("status", "Joined as active", "", "bob.k"),
+        ("conversation", "Phone conversation", "Talked about parking", "Ann Lee"),
+    ]
+    conversation = timeline[-1].extra
+    assert conversation["insight"] == "Signs are confusing" and conversation["follow_up"] == "Send the map"
+    assert conversation["follow_up_due"] == timezone.localdate() and conversation["follow_up_done_at"] is None
+    assert len(selectors.person_timeline(person, limit=2)) == 2

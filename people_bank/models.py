@@ -194,6 +194,17 @@ class Person(models.Model):
         return getattr(self, "hospital_improver", None)
 
     @property
+    def role_tags(self) -> list[tuple[str, str]]:
+        """The roles held as the pages tag them: the words and the tag's colour."""
+        tags = [("Patient Partner", "blue")] if self.partner_role else []
+        if improver := self.improver_role:
+            if improver.confirmed_at:
+                tags.append(("Hospital Improver", "green"))
+            else:
+                tags.append(("Hospital Improver (to confirm)", "yellow"))
+        return tags
+
+    @property
     def day_list(self) -> list[str]:
         return [d for d in self.days.split(",") if d]
 

@@ -28,6 +28,7 @@ from people_bank.models import (
 from ppe import audit
 from ppe.access import public, requires
 from ppe.exports import formula_safe
+from ppe.formats import short_date
 
 PAGE_SIZE = 25
 DUE_PAGE_SIZE = 50
@@ -68,6 +69,25 @@ def _form_page(
 # --- People ---------------------------------------------------------------------------------
 
 
+STATUS_LABELS = dict(Person.Status.choices)
+
+
+def _person_rows(people) -> list[tuple]:
+    # The table's cells as plain values: a lookup by the template engine costs more than
+    # the rest of a cell, and the list makes a dozen on each of its rows.
+    return [
+        (
+            p.get_absolute_url(),
+            p.display_name,
+            p.role_tags,
+            STATUS_LABELS.get(p.status, p.status),
+            p.can_be_invited,
+            short_date(p.last_contact_at) if p.last_contact_at else "Never",
+        )
+        for p in people
+    ]
+
+
 @requires("people.view")
 def person_list(request):
     people = PersonFilter(request.GET, queryset=Person.objects.all())
@@ -78,7 +98,7 @@ def person_list(request):
     return render(
         request,
         "people_bank/person_list.html",
-        {"filter": people, "page": page, "today": timezone.localdate()},
+        {"filter": people, "page": page, "rows": _person_rows(page["rows"]), "today": timezone.localdate()},
         status=200 if people.is_valid() else 400,
     )
 

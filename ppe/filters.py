@@ -6,7 +6,6 @@ import django_filters
 from django import forms
 
 from ppe import counts
-from ppe.form_pack import NHSDateField
 from ppe.models import AuditEvent
 
 # Each process's copy of the options of reference-data filters: (versions, options) by
@@ -67,8 +66,11 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
         return self._form
 
 
-class NHSDateFilter(django_filters.DateFilter):
-    field_class = NHSDateField
+class DateBox(forms.DateInput):
+    """A date control for a list's filters: the browser's own date picker, one labelled box
+    (ppe_tags.filter_control draws it)."""
+
+    input_type = "date"
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -78,8 +80,8 @@ class AuditEventFilter(django_filters.FilterSet):
         label="Record type", help_text="For example people_bank.person", lookup_expr="iexact"
     )
     subject_id = django_filters.CharFilter(label="Record id")
-    since = NHSDateFilter(field_name="at", lookup_expr="date__gte", label="From")
-    until = NHSDateFilter(field_name="at", lookup_expr="date__lte", label="To")
+    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label="From", widget=DateBox)
+    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label="To", widget=DateBox)
 
     class Meta:
         model = AuditEvent

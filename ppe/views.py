@@ -91,6 +91,11 @@ def audit_log(request):
     from ppe.paging import page_without_count
 
     filterset = AuditEventFilter(request.GET or None, queryset=AuditEvent.objects.all())
-    events = filterset.qs if filterset.is_bound and filterset.is_valid() else AuditEvent.objects.all()
+    if not filterset.is_bound:
+        events, status = AuditEvent.objects.all(), 200
+    elif filterset.is_valid():
+        events, status = filterset.qs, 200
+    else:  # the form says what is wrong; no events are listed against filters it could not read
+        events, status = AuditEvent.objects.none(), 400
     page = page_without_count(events.order_by("-at", "-id"), request.GET.get("page"))
-    return render(request, "audit/log.html", {"filter": filterset, "page": page})
+    return render(request, "audit/log.html", {"filter": filterset, "page": page}, status=status)

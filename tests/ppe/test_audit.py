@@ -46,9 +46,10 @@ def test_the_ppi_team_can_search_the_audit_log_by_who_and_what(ppi_client, ppi_u
 
 
 def test_a_malformed_audit_search_gets_a_message_not_an_error(ppi_client):
-    response = ppi_client.get(reverse("audit_log"), {"since_0": "31", "since_1": "02", "since_2": "2026"})
-    assert response.status_code == 200
-    assert "must be a real date" in response.content.decode()
+    response = ppi_client.get(reverse("audit_log"), {"since": "2026-02-31"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Enter a valid date." in html and 'id="id_since-error"' in html
 
 
 def test_the_audit_log_pages_newest_first_without_counting(ppi_client, ppi_user, qi_user):

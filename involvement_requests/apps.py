@@ -20,7 +20,7 @@ class InvolvementRequestsConfig(AppConfig):
         )
         personal_data.register_holder()
 
-        from involvement_requests.models import InvolvementRequest
+        from involvement_requests.models import InvolvementRequest, Rung
         from ppe import counts
 
-        counts.watch(InvolvementRequest)
+        counts.watch(InvolvementRequest, Rung)

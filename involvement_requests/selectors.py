@@ -19,7 +19,9 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from involvement_requests import matching, rules
 from involvement_requests.models import (
@@ -33,7 +35,15 @@ from involvement_requests.models import (
     Rung,
     Status,
 )
-from people_bank.models import EqualityMonitoring, HospitalImprover, Organisation, PatientPartner, Person
+from involvement_requests.templatetags.requests_tags import STATUS_COLOURS
+from people_bank.models import (
+    ClinicalManagementGroup,
+    EqualityMonitoring,
+    HospitalImprover,
+    Organisation,
+    PatientPartner,
+    Person,
+)
 from people_bank.rules import add_months
 from people_bank.selectors import people_for_matching
 from ppe import counts
@@ -89,28 +99,65 @@ def status_history(request: InvolvementRequest):
     return request.status_changes.select_related("by").order_by("at", "id")
 
 
-def list_rows(queryset: QuerySet[InvolvementRequest]) -> QuerySet[InvolvementRequest]:
-    """What a list of requests shows per row, joined once for any number of rows."""
-    return queryset.select_related("submitted_by", "cmg", "priority", "proposed_rung", "planned_rung").only(
-        "id",
-        "title",
-        "status",
-        "created_at",
-        "last_submitted_at",
-        "submitted_by__first_name",
-        "submitted_by__last_name",
-        "submitted_by__username",
-        "cmg__name",
-        "priority__name",
-        "proposed_rung__name",
-        "proposed_rung__order",
-        "planned_rung__name",
-        "planned_rung__order",
+def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]) -> list[dict]:
+    """One page of a list of requests, ready for the table, in `queryset`'s order.
+
+    `page_ids` is the page cut from the list's ids (an index answers that however deep
+    the page), so only the page's own rows are read in full, with only the lead joined.
+    The CMG and rung names come from their own small tables: joined as well, they made
+    PostgreSQL spend longer planning the query than running it. Each cell is worked out
+    here once rather than by template tags per row; three queries whatever the rows."""
+    rows = (
+        InvolvementRequest.objects.filter(pk__in=page_ids)
+        .order_by(*queryset.query.order_by)
+        .values_list(
+            "id",
+            "title",
+            "status",
+            "last_submitted_at",
+            "cmg_id",
+            "proposed_rung_id",
+            "planned_rung_id",
+            "submitted_by__first_name",
+            "submitted_by__last_name",
+            "submitted_by__username",
+        )
     )
+    rows = list(rows)
+    if not rows:
+        return []
+    cmg_ids = {row[4] for row in rows if row[4]}
+    rung_ids = {pk for row in rows for pk in row[5:7] if pk}
+    cmgs = dict(ClinicalManagementGroup.objects.filter(pk__in=cmg_ids).values_list("pk", "name"))
+    rungs = dict(Rung.objects.filter(pk__in=rung_ids).values_list("pk", "name"))
+    labels = dict(Status.choices)
+    # reverse() once for the whole table: each row's link differs only by its id.
+    head, tail = reverse("involvement_requests:detail", args=[0]).rsplit("/0/", 1)
+    table = []
+    for pk, title, status, submitted, cmg, proposed, planned, first, last, username in rows:
+        if planned:
+            rung = f"{rungs[planned]} (planned)"
+        elif proposed:
+            rung = f"{rungs[proposed]} (proposed)"
+        else:
+            rung = "Not chosen"
+        table.append(
+            {
+                "url": f"{head}/{pk}/{tail}",
+                "name": f"PIR-{pk:05d} {title}",
+                "status_label": labels.get(status, status),
+                "status_colour": STATUS_COLOURS.get(status, "grey"),
+                "cmg": cmgs.get(cmg) or "Not given",
+                "rung": rung,
+                "submitted": date_format(timezone.localtime(submitted), "j M Y") if submitted else "Not yet",
+                "lead": f"{first} {last}".strip() or username,
+            }
+        )
+    return table
 
 
 def my_requests(user) -> QuerySet[InvolvementRequest]:
-    return list_rows(requests_visible_to(user)).order_by("-created_at", "-id")
+    return requests_visible_to(user).order_by("-created_at", "-id")
 
 
 def overdue_before(now: datetime.datetime | None = None) -> datetime.datetime:
@@ -135,36 +182,35 @@ def queue(name: str) -> QuerySet[InvolvementRequest]:
     _label, condition = QUEUES.get(name, QUEUES["all"])
     # A draft is its lead's unfinished work: not in any queue, nor in the queue counts.
     waiting = InvolvementRequest.objects.exclude(status=Status.DRAFT).filter(condition())
-    return list_rows(waiting).order_by(F("last_submitted_at").asc(nulls_last=True), "id")
+    return waiting.order_by(F("last_submitted_at").asc(nulls_last=True), "id")
+
+
+def queue_figures() -> dict:
+    """How many requests sit in each queue, and on each rung (the planned rung where
+    assessed, else the proposed one): kept until a request or a rung changes."""
+
+    def work_out() -> dict:
+        waiting = InvolvementRequest.objects.exclude(status=Status.DRAFT)
+        aggregates = {name: Count("pk", filter=condition()) for name, (_label, condition) in QUEUES.items()}
+        per_rung = _count_per_rung(
+            waiting.annotate(current_rung=Coalesce("planned_rung", "proposed_rung")), "current_rung"
+        )
+        return {
+            "queues": waiting.aggregate(**aggregates),
+            "by_rung": [
+                {"rung": rung, "count": per_rung.get(rung.pk, 0)} for rung in Rung.objects.order_by("order")
+            ],
+        }
+
+    return counts.remember("requests:queue-figures", [InvolvementRequest, Rung], work_out)
 
 
 def queue_counts() -> dict[str, int]:
-    """How many requests sit in each queue: one query, kept until a request changes."""
-
-    def count() -> dict[str, int]:
-        aggregates = {name: Count("pk", filter=condition()) for name, (_label, condition) in QUEUES.items()}
-        return InvolvementRequest.objects.exclude(status=Status.DRAFT).aggregate(**aggregates)
-
-    return counts.remember("requests:queues", [InvolvementRequest], count)
+    return queue_figures()["queues"]
 
 
-def counts_by_rung(queryset: QuerySet[InvolvementRequest] | None = None) -> list[dict]:
-    """Requests on each rung (the planned rung where assessed, else the proposed one)."""
-
-    def count(queryset) -> dict[int, int]:
-        return _count_per_rung(
-            queryset.annotate(current_rung=Coalesce("planned_rung", "proposed_rung")), "current_rung"
-        )
-
-    if queryset is None:  # the whole queue: kept until a request changes
-        per_rung = counts.remember(
-            "requests:by-rung",
-            [InvolvementRequest],
-            lambda: count(InvolvementRequest.objects.exclude(status=Status.DRAFT)),
-        )
-    else:
-        per_rung = count(queryset)
-    return [{"rung": rung, "count": per_rung.get(rung.pk, 0)} for rung in Rung.objects.order_by("order")]
+def counts_by_rung() -> list[dict]:
+    return queue_figures()["by_rung"]
 
 
 def _count_per_rung(queryset: QuerySet[InvolvementRequest], field: str) -> dict[int, int]:

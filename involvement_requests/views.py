@@ -37,12 +37,19 @@ def _page(request, queryset, count: int | None = None):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _request_page(request, queryset, count: int | None = None):
+    """One page of a list of requests, as table rows (see selectors.request_rows)."""
+    page = _page(request, queryset.values_list("pk", flat=True), count=count)
+    page.object_list = selectors.request_rows(queryset, page.object_list)
+    return page
+
+
 @requires("requests.view_own")
 def request_list(request):
     """A QI lead's own requests and those they co-lead. The PPI team works from the queue."""
     if can(request.user, "requests.assess"):
         return redirect("involvement_requests:queue")
-    page = _page(request, selectors.my_requests(request.user))
+    page = _request_page(request, selectors.my_requests(request.user))
     return render(request, "involvement_requests/request_list.html", {"page": page})
 
 
@@ -240,13 +247,14 @@ def queue(request):
     name = request.GET.get("queue") or ("all" if filtering else "new")
     if name not in selectors.QUEUES:
         name = "new"
-    counts = selectors.queue_counts()
+    figures = selectors.queue_figures()
+    counts = figures["queues"]
     filterset = RequestFilter(request.GET or None, queryset=selectors.queue(name))
     filterset.form.initial["queue"] = name
     # An unfiltered tab's own count is kept until a request changes ("overdue" also moves
     # with the clock, so it is counted afresh).
     known = counts[name] if not filtering and name != "overdue" else None
-    page = _page(request, filterset.qs, count=known)
+    page = _request_page(request, filterset.qs, count=known)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -261,7 +269,7 @@ def queue(request):
                 {"key": key, "label": label, "count": counts[key]}
                 for key, (label, _q) in selectors.QUEUES.items()
             ],
-            "by_rung": selectors.counts_by_rung(),
+            "by_rung": figures["by_rung"],
             "query": params.urlencode(),
             "due_days": selectors.overdue_days(),
         },

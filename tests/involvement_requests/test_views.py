@@ -681,3 +681,46 @@ def test_a_draft_is_in_no_queue_and_the_all_tab_counts_what_it_lists(ppi_client,
     page = ppi_client.get(reverse("involvement_requests:queue") + "?queue=all").content.decode()
     assert submitted.title in page and "Half-written idea" not in page
     assert "All requests</strong></a> (1)" in page
+
+
+def test_a_renamed_rung_shows_at_once_in_the_queue(ppi_client):
+    lead = UserFactory(role="QI lead")
+    InvolvementRequestFactory(
+        submitted_by=lead,
+        status=Status.SUBMITTED,
+        proposed_rung=rung(2),
+        last_submitted_at="2026-01-01T09:00Z",
+    )
+    queue = reverse("involvement_requests:queue")
+    assert "Consulting (proposed)" in ppi_client.get(queue).content.decode()  # the counts are now kept
+    target = rung(2)
+    ppi_client.post(
+        reverse("involvement_requests:reference_edit", args=["rungs", target.pk]),
+        {
+            "order": "2",
+            "name": "Asking views",
+            "description": "x",
+            "spectrum_level": "engage",
+            "is_active": "on",
+        },
+    )
+    page = ppi_client.get(queue).content.decode()
+    assert "Asking views (proposed)" in page
+    assert '<td class="nhsuk-table__cell">Asking views</td>' in page  # requests on each rung
+    assert "Consulting" not in page
+
+
+def test_a_later_page_of_the_queue_carries_on_in_submission_order(ppi_client):
+    lead = UserFactory(role="QI lead")
+    made = [
+        InvolvementRequestFactory(
+            submitted_by=lead, status=Status.SUBMITTED, last_submitted_at=f"2026-01-{day:02d}T09:00Z"
+        )
+        for day in range(28, 0, -1)
+    ]
+    InvolvementRequestFactory(submitted_by=lead, status=Status.DRAFT)  # never in the queue
+    page = ppi_client.get(reverse("involvement_requests:queue") + "?queue=all&page=2").content.decode()
+    shown = sorted(
+        (obj for obj in made if f">{obj.reference} " in page), key=lambda obj: page.index(obj.reference)
+    )
+    assert shown == list(reversed(made))[25:]

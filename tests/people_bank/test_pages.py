@@ -328,3 +328,19 @@ def test_the_dashboard_shows_reviews_due_and_my_overdue_follow_ups(ppi_client, p
     )
     html = ppi_client.get(reverse("home")).content.decode()
     assert "People Bank" in html and "Ring back about parking" in html
+
+
+def test_the_home_panel_counts_change_at_once_when_a_sign_up_is_confirmed_or_erased(ppi_client, ppi_user):
+    from people_bank import services
+
+    first, second = HospitalImproverFactory(), HospitalImproverFactory()
+    PatientPartnerFactory(review_due_on=timezone.localdate() + datetime.timedelta(days=10))
+    page = ppi_client.get("/").content.decode()  # the counts are now kept
+    assert "2 Hospital Improver sign-ups to confirm" in page
+    assert "1 review or tenure end in the next 90 days" in page
+    services.improver_confirm(improver=first, by=ppi_user)
+    assert "1 Hospital Improver sign-up to confirm" in ppi_client.get("/").content.decode()
+    services.person_erase(person=second.person, by=ppi_user)
+    assert "0 Hospital Improver sign-ups to confirm" in ppi_client.get("/").content.decode()
+    PatientPartnerFactory(tenure_ends_on=timezone.localdate() + datetime.timedelta(days=20))
+    assert "2 reviews or tenure ends in the next 90 days" in ppi_client.get("/").content.decode()

@@ -110,7 +110,7 @@ def request_edit(request, pk: int):
 @requires("requests.view_own")
 def request_detail(request, pk: int):
     instance = _visible_or_404(request.user, pk)
-    assessment = getattr(instance, "assessment", None) if instance.assessed_at else None
+    assessment = selectors.assessment_of(instance)
     return render(
         request,
         "involvement_requests/request_detail.html",
@@ -383,15 +383,16 @@ def request_people(request, pk: int):
     """Allocations, invitations and their answers, and organisations asked."""
     instance = _visible_or_404(request.user, pk)
     audit.record(request, "view", instance, detail="allocations and invitations")
+    invitations = list(selectors.invitations_for(instance))
     return render(
         request,
         "involvement_requests/people.html",
         {
             "object": instance,
             "allocations": selectors.allocations_for(instance),
-            "invitations": selectors.invitations_for(instance),
+            "invitations": invitations,
             "organisation_invitations": selectors.organisation_invitations_for(instance),
-            "counts": selectors.response_counts(instance),
+            "counts": selectors.response_counts(invitations),
             "open_for_people": instance.status in selectors.MATCHABLE_STATES,
             "rung": selectors.rung_for_matching(instance),
         },

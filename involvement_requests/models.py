@@ -91,6 +91,11 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# The states in which a request the team opened to the public shows on the bulletin:
+# people can still join it.
+PUBLIC_STATES = (Status.ACCEPTED, Status.PEOPLE_ALLOCATED, Status.ACTIVE)
+
+
 class Stage(models.TextChoices):
     INITIATION = "initiation", "Initiation: the project is being scoped"
     PLANNING = "planning", "Planning: the approach is being designed"
@@ -231,6 +236,12 @@ class InvolvementRequest(models.Model):
                 fields=["last_submitted_at", "id"],
                 condition=~Q(status=Status.DRAFT),
                 name="request_queue_idx",
+            ),
+            # The bulletin in its order, newest decision first, read from the index alone.
+            models.Index(
+                fields=["decided_at", "id"],
+                condition=Q(open_to_public=True, status__in=PUBLIC_STATES),
+                name="request_bulletin_idx",
             ),
         ]
 

@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 
 from involvement_requests import matching, rules
 from involvement_requests.models import (
+    PUBLIC_STATES,
     Allocation,
     Assessment,
     Invitation,
@@ -248,15 +249,13 @@ def active_priorities() -> QuerySet[QualityPriority]:
 
 # --- The bulletin -------------------------------------------------------------------
 
-PUBLIC_STATES = frozenset({Status.ACCEPTED, Status.PEOPLE_ALLOCATED, Status.ACTIVE})
-
 
 def public_opportunities() -> QuerySet[InvolvementRequest]:
     """Requests the team chose to show the public, while people can still join them."""
     return (
         InvolvementRequest.objects.filter(open_to_public=True, status__in=PUBLIC_STATES)
-        .select_related("service", "cmg")
-        .only("id", "title", "public_summary", "involvement_from", "service__name", "cmg__name", "decided_at")
+        .select_related("service")
+        .only("id", "title", "public_summary", "involvement_from", "service__name")
         .order_by("-decided_at", "-id")
     )
 

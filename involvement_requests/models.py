@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from people_bank.models import ClinicalManagementGroup, Interest, Service
@@ -243,6 +243,8 @@ class InvolvementRequest(models.Model):
                 condition=Q(open_to_public=True, status__in=PUBLIC_STATES),
                 name="request_bulletin_idx",
             ),
+            # The queue's rung filter: the planned rung once assessed, else the proposed.
+            models.Index(Coalesce("planned_rung", "proposed_rung"), name="request_current_rung_idx"),
         ]
 
     def __str__(self) -> str:

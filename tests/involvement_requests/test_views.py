@@ -724,3 +724,26 @@ def test_a_later_page_of_the_queue_carries_on_in_submission_order(ppi_client):
         (obj for obj in made if f">{obj.reference} " in page), key=lambda obj: page.index(obj.reference)
     )
     assert shown == list(reversed(made))[25:]
+
+
+def test_the_queue_filters_by_current_rung_and_by_local_submission_day(ppi_client):
+    lead = UserFactory(role="QI lead")
+
+    def made(title, submitted, **rungs):
+        InvolvementRequestFactory(
+            submitted_by=lead, status=Status.SUBMITTED, title=title, last_submitted_at=submitted, **rungs
+        )
+
+    made("Proposed four", "2026-06-01T22:30Z", proposed_rung=rung(4))  # 23:30 on 1 June in London
+    made("Planned four", "2026-06-01T23:30Z", proposed_rung=rung(2), planned_rung=rung(4))  # 00:30 on 2 June
+    made("Planned over", "2026-06-01T12:00Z", proposed_rung=rung(4), planned_rung=rung(5))
+    queue = reverse("involvement_requests:queue") + "?queue=all"
+
+    page = ppi_client.get(f"{queue}&rung={rung(4).pk}").content.decode()
+    assert "Proposed four" in page and "Planned four" in page
+    assert "Planned over" not in page  # assessed onto another rung
+
+    page = ppi_client.get(f"{queue}&submitted_to=2026-06-01").content.decode()
+    assert "Proposed four" in page and "Planned over" in page and "Planned four" not in page
+    page = ppi_client.get(f"{queue}&submitted_from=2026-06-02").content.decode()
+    assert "Planned four" in page and "Proposed four" not in page

@@ -21,6 +21,7 @@ class InvolvementRequestsConfig(AppConfig):
         personal_data.register_holder()
 
         from involvement_requests.models import InvolvementRequest, Rung
+        from people_bank.models import ClinicalManagementGroup
         from ppe import counts
 
-        counts.watch(InvolvementRequest, Rung)
+        counts.watch(InvolvementRequest, Rung, ClinicalManagementGroup)

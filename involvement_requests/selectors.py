@@ -101,6 +101,19 @@ def request_for_page(user, pk: int) -> InvolvementRequest:
     return request
 
 
+def reference_names() -> dict[str, dict[int, str]]:
+    """{"rungs": {id: name}, "cmgs": {id: name}}: the small tables every list of requests
+    names, kept until a rung or a CMG changes."""
+
+    def read() -> dict[str, dict[int, str]]:
+        return {
+            "rungs": dict(Rung.objects.values_list("pk", "name")),
+            "cmgs": dict(ClinicalManagementGroup.objects.values_list("pk", "name")),
+        }
+
+    return counts.remember("requests:reference-names", [Rung, ClinicalManagementGroup], read)
+
+
 def assessment_of(request: InvolvementRequest) -> Assessment | None:
     """The request's scoring, with the rung it recommended; None until it is scored."""
     if not request.assessed_at:
@@ -117,9 +130,9 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
 
     `page_ids` is the page cut from the list's ids (an index answers that however deep
     the page), so only the page's own rows are read in full, with only the lead joined.
-    The CMG and rung names come from their own small tables: joined as well, they made
+    The CMG and rung names come from reference_names: joined as well, they made
     PostgreSQL spend longer planning the query than running it. Each cell is worked out
-    here once rather than by template tags per row; three queries whatever the rows."""
+    here once rather than by template tags per row; one query whatever the rows."""
     rows = (
         InvolvementRequest.objects.filter(pk__in=page_ids)
         .order_by(*queryset.query.order_by)
@@ -139,10 +152,8 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
     rows = list(rows)
     if not rows:
         return []
-    cmg_ids = {row[4] for row in rows if row[4]}
-    rung_ids = {pk for row in rows for pk in row[5:7] if pk}
-    cmgs = dict(ClinicalManagementGroup.objects.filter(pk__in=cmg_ids).values_list("pk", "name"))
-    rungs = dict(Rung.objects.filter(pk__in=rung_ids).values_list("pk", "name"))
+    names = reference_names()
+    cmgs, rungs = names["cmgs"], names["rungs"]
     labels = dict(Status.choices)
     # reverse() once for the whole table: each row's link differs only by its id.
     head, tail = reverse("involvement_requests:detail", args=[0]).rsplit("/0/", 1)

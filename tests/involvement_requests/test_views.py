@@ -747,3 +747,20 @@ def test_the_queue_filters_by_current_rung_and_by_local_submission_day(ppi_clien
     assert "Proposed four" in page and "Planned over" in page and "Planned four" not in page
     page = ppi_client.get(f"{queue}&submitted_from=2026-06-02").content.decode()
     assert "Planned four" in page and "Proposed four" not in page
+
+
+def test_a_renamed_cmg_shows_at_once_in_the_queue(ppi_client):
+    cmg = ClinicalManagementGroupFactory(name="Renal and Urology")
+    InvolvementRequestFactory(
+        submitted_by=UserFactory(role="QI lead"),
+        cmg=cmg,
+        status=Status.SUBMITTED,
+        last_submitted_at="2026-01-01T09:00Z",
+    )
+    queue = reverse("involvement_requests:queue")
+    assert "CMG </span>Renal and Urology<" in ppi_client.get(queue).content.decode()  # names now kept
+    ppi_client.post(
+        reverse("involvement_requests:reference_edit", args=["cmgs", cmg.pk]),
+        {"name": "Renal, Transplant and Urology", "is_active": "on"},
+    )
+    assert "CMG </span>Renal, Transplant and Urology<" in ppi_client.get(queue).content.decode()

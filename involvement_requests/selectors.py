@@ -87,31 +87,31 @@ def may_edit(request: InvolvementRequest, user) -> bool:
 def request_for_page(user, pk: int) -> InvolvementRequest:
     """One request with what its page shows; DoesNotExist when the user may not see it.
 
-    Its three rungs come from one lookup of the ladder rather than three more joins: with
-    eight tables joined PostgreSQL took ~2 ms to plan a one-row query. Co-leads, services
+    Its three rungs come from the kept ladder rather than three more joins: with eight
+    tables joined PostgreSQL took ~2 ms to plan a one-row query. Co-leads, services
     and issues wanted are read when a page asks for them (one query each), not for every
     page that opens a request."""
     request = (
         requests_visible_to(user).select_related("submitted_by", "cmg", "service", "priority").get(pk=pk)
     )
-    fields = ("proposed_rung", "planned_rung", "achieved_rung")
-    rungs = Rung.objects.in_bulk({getattr(request, f"{field}_id") for field in fields} - {None})
-    for field in fields:
+    rungs = reference()["rungs"]
+    for field in ("proposed_rung", "planned_rung", "achieved_rung"):
         setattr(request, field, rungs.get(getattr(request, f"{field}_id")))
     return request
 
 
-def reference_names() -> dict[str, dict[int, str]]:
-    """{"rungs": {id: name}, "cmgs": {id: name}}: the small tables every list of requests
-    names, kept until a rung or a CMG changes."""
+def reference() -> dict[str, dict]:
+    """{"rungs": {id: Rung}, "cmgs": {id: name}}: the ladder and the CMG names, small
+    tables that every request's page and every list of requests shows, kept until a rung
+    or a CMG changes."""
 
-    def read() -> dict[str, dict[int, str]]:
+    def read() -> dict[str, dict]:
         return {
-            "rungs": dict(Rung.objects.values_list("pk", "name")),
+            "rungs": Rung.objects.in_bulk(),
             "cmgs": dict(ClinicalManagementGroup.objects.values_list("pk", "name")),
         }
 
-    return counts.remember("requests:reference-names", [Rung, ClinicalManagementGroup], read)
+    return counts.remember("requests:reference", [Rung, ClinicalManagementGroup], read)
 
 
 def assessment_of(request: InvolvementRequest) -> Assessment | None:
@@ -130,7 +130,7 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
 
     `page_ids` is the page cut from the list's ids (an index answers that however deep
     the page), so only the page's own rows are read in full, with only the lead joined.
-    The CMG and rung names come from reference_names: joined as well, they made
+    The CMG and rung names come from reference(): joined as well, they made
     PostgreSQL spend longer planning the query than running it. Each cell is worked out
     here once rather than by template tags per row; one query whatever the rows."""
     rows = (
@@ -152,17 +152,17 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
     rows = list(rows)
     if not rows:
         return []
-    names = reference_names()
-    cmgs, rungs = names["cmgs"], names["rungs"]
+    kept = reference()
+    cmgs, rungs = kept["cmgs"], kept["rungs"]
     labels = dict(Status.choices)
     # reverse() once for the whole table: each row's link differs only by its id.
     head, tail = reverse("involvement_requests:detail", args=[0]).rsplit("/0/", 1)
     table = []
     for pk, title, status, submitted, cmg, proposed, planned, first, last, username in rows:
         if planned:
-            rung = f"{rungs[planned]} (planned)"
+            rung = f"{rungs[planned].name} (planned)"
         elif proposed:
-            rung = f"{rungs[proposed]} (proposed)"
+            rung = f"{rungs[proposed].name} (proposed)"
         else:
             rung = "Not chosen"
         table.append(

@@ -135,7 +135,7 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
     here once rather than by template tags per row; one query whatever the rows."""
     rows = (
         InvolvementRequest.objects.filter(pk__in=page_ids)
-        .order_by(*queryset.query.order_by)
+        .order_by(*(queryset.query.order_by or InvolvementRequest._meta.ordering))
         .values_list(
             "id",
             "title",
@@ -633,7 +633,7 @@ def allocations_for(request: InvolvementRequest):
 
 def invitations_for(request: InvolvementRequest):
 
-    return Invitation.objects.filter(request=request).select_related("person", "invited_by")
+    return Invitation.objects.filter(request=request).select_related("person")
 
 
 def organisation_invitations_for(request: InvolvementRequest):

@@ -50,3 +50,4 @@ def test_erasing_a_person_removes_their_words_and_keeps_the_counts(ppi_client, i
     suggestion = Suggestion.objects.get()
     assert suggestion.said_by is None and suggestion.text == "Tell me the day before I go home"
     assert EvaluationResponse.objects.count() == 1 and Suggestion.objects.count() == 1
+

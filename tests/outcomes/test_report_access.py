@@ -104,7 +104,7 @@ def test_text_in_the_csv_appendix_cannot_run_as_a_spreadsheet_formula(ppi_client
     version.save()
     rows = list(csv.reader(io.StringIO(ppi_client.get(url("report_appendix", version)).content.decode())))
     cells = [row[2] for row in rows if row[1] == "Requests received by CMG"]
-    assert '\'=HYPERLINK("http://evil.example","x")' in cells and "'@SUM(1)" in cells
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in cells and "'@SUM(1)" in cells
     assert not any(cell.startswith(("=", "@")) for row in rows for cell in row)
     assert ["Patient Involvement Requests", "Requests received by CMG", "'@SUM(1)", "Received", "-2"] in rows
 

@@ -181,3 +181,4 @@ def test_the_ppi_team_submits_an_expense_claim_with_the_keyboard_alone(chrome, l
     assert page.url == live_server.url + reverse("people_bank:payments:claim_detail", args=[claim.pk])
     assert "Claim submitted: £9.00" in page.locator(".nhsuk-notification-banner").inner_text()
     context.close()
+

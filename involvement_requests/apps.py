@@ -21,8 +21,10 @@ class InvolvementRequestsConfig(AppConfig):
         personal_data.register_holder()
 
         from involvement_requests.models import InvolvementRequest, QualityPriority, Rung
+        from people_bank.models import ClinicalManagementGroup
         from ppe import counts
 
         counts.watch(InvolvementRequest)
-        # Reference data whose filter options each process keeps (ppe.filters).
-        counts.watch(QualityPriority, Rung)
+        # Reference data: filter options (ppe.filters) and names in request lists
+        # (selectors.reference) are kept until it changes.
+        counts.watch(QualityPriority, Rung, ClinicalManagementGroup)

@@ -7,7 +7,10 @@ PANEL_ROWS = 5
 
 def qi_lead_panel(request) -> dict:
     mine = selectors.my_requests(request.user)
-    return {"rows": list(mine[:PANEL_ROWS]), "total": mine.count()}
+    return {
+        "rows": selectors.request_rows(mine, mine.values_list("pk", flat=True)[:PANEL_ROWS]),
+        "total": mine.count(),
+    }
 
 
 def ppi_team_panel(request) -> dict:

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone
 
 from people_bank.models import ClinicalManagementGroup, Interest, Service
@@ -89,6 +89,11 @@ class Status(models.TextChoices):
     EVALUATION = "evaluation", "Evaluation"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The states in which a request the team opened to the public shows on the bulletin:
+# people can still join it.
+PUBLIC_STATES = (Status.ACCEPTED, Status.PEOPLE_ALLOCATED, Status.ACTIVE)
 
 
 class Stage(models.TextChoices):
@@ -225,6 +230,21 @@ class InvolvementRequest(models.Model):
         indexes = [
             models.Index(fields=["status", "last_submitted_at"], name="request_status_submitted_idx"),
             models.Index(fields=["open_to_public", "status"], name="request_public_idx"),
+            # The queue in its order, drafts left out: a deep page of it is read from the
+            # index alone (see selectors.request_rows).
+            models.Index(
+                fields=["last_submitted_at", "id"],
+                condition=~Q(status=Status.DRAFT),
+                name="request_queue_idx",
+            ),
+            # The bulletin in its order, newest decision first, read from the index alone.
+            models.Index(
+                fields=["decided_at", "id"],
+                condition=Q(open_to_public=True, status__in=PUBLIC_STATES),
+                name="request_bulletin_idx",
+            ),
+            # The queue's rung filter: the planned rung once assessed, else the proposed.
+            models.Index(Coalesce("planned_rung", "proposed_rung"), name="request_current_rung_idx"),
         ]
 
     def __str__(self) -> str:

@@ -19,10 +19,13 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from involvement_requests import matching, rules
 from involvement_requests.models import (
+    PUBLIC_STATES,
     Allocation,
     Assessment,
     Invitation,
@@ -33,7 +36,15 @@ from involvement_requests.models import (
     Rung,
     Status,
 )
-from people_bank.models import EqualityMonitoring, HospitalImprover, Organisation, PatientPartner, Person
+from involvement_requests.templatetags.requests_tags import STATUS_COLOURS
+from people_bank.models import (
+    ClinicalManagementGroup,
+    EqualityMonitoring,
+    HospitalImprover,
+    Organisation,
+    PatientPartner,
+    Person,
+)
 from people_bank.rules import add_months
 from people_bank.selectors import people_for_matching
 from ppe import counts
@@ -74,43 +85,103 @@ def may_edit(request: InvolvementRequest, user) -> bool:
 
 
 def request_for_page(user, pk: int) -> InvolvementRequest:
-    """One request with what its page shows; DoesNotExist when the user may not see it."""
-    return (
-        requests_visible_to(user)
-        .select_related(
-            "submitted_by", "cmg", "service", "priority", "proposed_rung", "planned_rung", "achieved_rung"
-        )
-        .prefetch_related("co_leads", "services_wanted", "interests_wanted")
-        .get(pk=pk)
+    """One request with what its page shows; DoesNotExist when the user may not see it.
+
+    Its three rungs come from the kept ladder rather than three more joins: with eight
+    tables joined PostgreSQL took ~2 ms to plan a one-row query. Co-leads, services
+    and issues wanted are read when a page asks for them (one query each), not for every
+    page that opens a request."""
+    request = (
+        requests_visible_to(user).select_related("submitted_by", "cmg", "service", "priority").get(pk=pk)
     )
+    rungs = reference()["rungs"]
+    for field in ("proposed_rung", "planned_rung", "achieved_rung"):
+        setattr(request, field, rungs.get(getattr(request, f"{field}_id")))
+    return request
+
+
+def reference() -> dict[str, dict]:
+    """{"rungs": {id: Rung}, "cmgs": {id: name}}: the ladder and the CMG names, small
+    tables that every request's page and every list of requests shows, kept until a rung
+    or a CMG changes."""
+
+    def read() -> dict[str, dict]:
+        return {
+            "rungs": Rung.objects.in_bulk(),
+            "cmgs": dict(ClinicalManagementGroup.objects.values_list("pk", "name")),
+        }
+
+    return counts.remember("requests:reference", [Rung, ClinicalManagementGroup], read)
+
+
+def assessment_of(request: InvolvementRequest) -> Assessment | None:
+    """The request's scoring, with the rung it recommended; None until it is scored."""
+    if not request.assessed_at:
+        return None
+    return Assessment.objects.filter(request=request).select_related("recommended_rung").first()
 
 
 def status_history(request: InvolvementRequest):
     return request.status_changes.select_related("by").order_by("at", "id")
 
 
-def list_rows(queryset: QuerySet[InvolvementRequest]) -> QuerySet[InvolvementRequest]:
-    """What a list of requests shows per row, joined once for any number of rows."""
-    return queryset.select_related("submitted_by", "cmg", "priority", "proposed_rung", "planned_rung").only(
-        "id",
-        "title",
-        "status",
-        "created_at",
-        "last_submitted_at",
-        "submitted_by__first_name",
-        "submitted_by__last_name",
-        "submitted_by__username",
-        "cmg__name",
-        "priority__name",
-        "proposed_rung__name",
-        "proposed_rung__order",
-        "planned_rung__name",
-        "planned_rung__order",
+def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]) -> list[dict]:
+    """One page of a list of requests, ready for the table, in `queryset`'s order.
+
+    `page_ids` is the page cut from the list's ids (an index answers that however deep
+    the page), so only the page's own rows are read in full, with only the lead joined.
+    The CMG and rung names come from reference(): joined as well, they made
+    PostgreSQL spend longer planning the query than running it. Each cell is worked out
+    here once rather than by template tags per row; one query whatever the rows."""
+    rows = (
+        InvolvementRequest.objects.filter(pk__in=page_ids)
+        .order_by(*(queryset.query.order_by or InvolvementRequest._meta.ordering))
+        .values_list(
+            "id",
+            "title",
+            "status",
+            "last_submitted_at",
+            "cmg_id",
+            "proposed_rung_id",
+            "planned_rung_id",
+            "submitted_by__first_name",
+            "submitted_by__last_name",
+            "submitted_by__username",
+        )
     )
+    rows = list(rows)
+    if not rows:
+        return []
+    kept = reference()
+    cmgs, rungs = kept["cmgs"], kept["rungs"]
+    labels = dict(Status.choices)
+    # reverse() once for the whole table: each row's link differs only by its id.
+    head, tail = reverse("involvement_requests:detail", args=[0]).rsplit("/0/", 1)
+    table = []
+    for pk, title, status, submitted, cmg, proposed, planned, first, last, username in rows:
+        if planned:
+            rung = f"{rungs[planned].name} (planned)"
+        elif proposed:
+            rung = f"{rungs[proposed].name} (proposed)"
+        else:
+            rung = "Not chosen"
+        table.append(
+            {
+                "url": f"{head}/{pk}/{tail}",
+                "name": f"PIR-{pk:05d} {title}",
+                "status_label": labels.get(status, status),
+                "status_colour": STATUS_COLOURS.get(status, "grey"),
+                "cmg": cmgs.get(cmg) or "Not given",
+                "rung": rung,
+                "submitted": date_format(timezone.localtime(submitted), "j M Y") if submitted else "Not yet",
+                "lead": f"{first} {last}".strip() or username,
+            }
+        )
+    return table
 
 
 def my_requests(user) -> QuerySet[InvolvementRequest]:
-    return list_rows(requests_visible_to(user)).order_by("-created_at", "-id")
+    return requests_visible_to(user).order_by("-created_at", "-id")
 
 
 def overdue_before(now: datetime.datetime | None = None) -> datetime.datetime:
@@ -135,36 +206,35 @@ def queue(name: str) -> QuerySet[InvolvementRequest]:
     _label, condition = QUEUES.get(name, QUEUES["all"])
     # A draft is its lead's unfinished work: not in any queue, nor in the queue counts.
     waiting = InvolvementRequest.objects.exclude(status=Status.DRAFT).filter(condition())
-    return list_rows(waiting).order_by(F("last_submitted_at").asc(nulls_last=True), "id")
+    return waiting.order_by(F("last_submitted_at").asc(nulls_last=True), "id")
+
+
+def queue_figures() -> dict:
+    """How many requests sit in each queue, and on each rung (the planned rung where
+    assessed, else the proposed one): kept until a request or a rung changes."""
+
+    def work_out() -> dict:
+        waiting = InvolvementRequest.objects.exclude(status=Status.DRAFT)
+        aggregates = {name: Count("pk", filter=condition()) for name, (_label, condition) in QUEUES.items()}
+        per_rung = _count_per_rung(
+            waiting.annotate(current_rung=Coalesce("planned_rung", "proposed_rung")), "current_rung"
+        )
+        return {
+            "queues": waiting.aggregate(**aggregates),
+            "by_rung": [
+                {"rung": rung, "count": per_rung.get(rung.pk, 0)} for rung in Rung.objects.order_by("order")
+            ],
+        }
+
+    return counts.remember("requests:queue-figures", [InvolvementRequest, Rung], work_out)
 
 
 def queue_counts() -> dict[str, int]:
-    """How many requests sit in each queue: one query, kept until a request changes."""
-
-    def count() -> dict[str, int]:
-        aggregates = {name: Count("pk", filter=condition()) for name, (_label, condition) in QUEUES.items()}
-        return InvolvementRequest.objects.exclude(status=Status.DRAFT).aggregate(**aggregates)
-
-    return counts.remember("requests:queues", [InvolvementRequest], count)
+    return queue_figures()["queues"]
 
 
-def counts_by_rung(queryset: QuerySet[InvolvementRequest] | None = None) -> list[dict]:
-    """Requests on each rung (the planned rung where assessed, else the proposed one)."""
-
-    def count(queryset) -> dict[int, int]:
-        return _count_per_rung(
-            queryset.annotate(current_rung=Coalesce("planned_rung", "proposed_rung")), "current_rung"
-        )
-
-    if queryset is None:  # the whole queue: kept until a request changes
-        per_rung = counts.remember(
-            "requests:by-rung",
-            [InvolvementRequest],
-            lambda: count(InvolvementRequest.objects.exclude(status=Status.DRAFT)),
-        )
-    else:
-        per_rung = count(queryset)
-    return [{"rung": rung, "count": per_rung.get(rung.pk, 0)} for rung in Rung.objects.order_by("order")]
+def counts_by_rung() -> list[dict]:
+    return queue_figures()["by_rung"]
 
 
 def _count_per_rung(queryset: QuerySet[InvolvementRequest], field: str) -> dict[int, int]:
@@ -190,15 +260,13 @@ def active_priorities() -> QuerySet[QualityPriority]:
 
 # --- The bulletin -------------------------------------------------------------------
 
-PUBLIC_STATES = frozenset({Status.ACCEPTED, Status.PEOPLE_ALLOCATED, Status.ACTIVE})
-
 
 def public_opportunities() -> QuerySet[InvolvementRequest]:
     """Requests the team chose to show the public, while people can still join them."""
     return (
         InvolvementRequest.objects.filter(open_to_public=True, status__in=PUBLIC_STATES)
-        .select_related("service", "cmg")
-        .only("id", "title", "public_summary", "involvement_from", "service__name", "cmg__name", "decided_at")
+        .select_related("service")
+        .only("id", "title", "public_summary", "involvement_from", "service__name")
         .order_by("-decided_at", "-id")
     )
 
@@ -565,7 +633,7 @@ def allocations_for(request: InvolvementRequest):
 
 def invitations_for(request: InvolvementRequest):
 
-    return Invitation.objects.filter(request=request).select_related("person", "invited_by")
+    return Invitation.objects.filter(request=request).select_related("person")
 
 
 def organisation_invitations_for(request: InvolvementRequest):
@@ -575,14 +643,16 @@ def organisation_invitations_for(request: InvolvementRequest):
     )
 
 
-def response_counts(request: InvolvementRequest) -> dict[str, int]:
-    """Invited, accepted, declined and no reply, in one query."""
-    return Invitation.objects.filter(request=request).aggregate(
-        invited=Count("pk"),
-        accepted=Count("pk", filter=Q(status=InvitationStatus.ACCEPTED)),
-        declined=Count("pk", filter=Q(status=InvitationStatus.DECLINED)),
-        no_reply=Count("pk", filter=Q(status=InvitationStatus.INVITED)),
-    )
+def response_counts(invitations: Iterable[Invitation]) -> dict[str, int]:
+    """Invited, accepted, declined and no reply, from a request's invitations (the page
+    lists them all anyway)."""
+    statuses = Counter(invitation.status for invitation in invitations)
+    return {
+        "invited": sum(statuses.values()),
+        "accepted": statuses[InvitationStatus.ACCEPTED],
+        "declined": statuses[InvitationStatus.DECLINED],
+        "no_reply": statuses[InvitationStatus.INVITED],
+    }
 
 
 def people_on_project(request: InvolvementRequest) -> list[dict]:

@@ -350,6 +350,7 @@ def rung_delete_or_retire(*, rung: Rung, by) -> str:
     """Delete a rung no request uses; retire (hide from new requests) one in use."""
     if selectors.rung_in_use(rung):
         Rung.objects.filter(pk=rung.pk).update(is_active=False)
+        counts.changed(Rung)
         return "retired"
     rung.delete()
     return "deleted"

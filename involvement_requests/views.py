@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from involvement_requests.models import InvolvementRequest, QualityPriority, Run
 from people_bank.models import ClinicalManagementGroup, Interest, Service
 from ppe import audit
 from ppe.access import can, public, requires
+from ppe.paging import paginate
 
 PAGE_SIZE = 25
 
@@ -29,12 +29,11 @@ def _visible_or_404(user, pk: int) -> InvolvementRequest:
         raise Http404("No such request") from None
 
 
-def _page(request, queryset, count: int | None = None):
-    """One page of `queryset`; `count`, when the caller already knows it, spares a COUNT(*)."""
-    paginator = Paginator(queryset, PAGE_SIZE)
-    if count is not None:
-        paginator.count = count
-    return paginator.get_page(request.GET.get("page"))
+def _request_page(request, queryset, count: int | None = None):
+    """One page of a list of requests, as table rows (see selectors.request_rows)."""
+    page = paginate(request, queryset.values_list("pk", flat=True), count=count, size=PAGE_SIZE)
+    page.object_list = selectors.request_rows(queryset, page.object_list)
+    return page
 
 
 @requires("requests.view_own")
@@ -42,7 +41,7 @@ def request_list(request):
     """A QI lead's own requests and those they co-lead. The PPI team works from the queue."""
     if can(request.user, "requests.assess"):
         return redirect("involvement_requests:queue")
-    page = _page(request, selectors.my_requests(request.user))
+    page = _request_page(request, selectors.my_requests(request.user))
     return render(request, "involvement_requests/request_list.html", {"page": page})
 
 
@@ -103,7 +102,7 @@ def request_edit(request, pk: int):
 @requires("requests.view_own")
 def request_detail(request, pk: int):
     instance = _visible_or_404(request.user, pk)
-    assessment = getattr(instance, "assessment", None) if instance.assessed_at else None
+    assessment = selectors.assessment_of(instance)
     return render(
         request,
         "involvement_requests/request_detail.html",
@@ -240,13 +239,14 @@ def queue(request):
     name = request.GET.get("queue") or ("all" if filtering else "new")
     if name not in selectors.QUEUES:
         name = "new"
-    counts = selectors.queue_counts()
+    figures = selectors.queue_figures()
+    counts = figures["queues"]
     filterset = RequestFilter(request.GET or None, queryset=selectors.queue(name))
     filterset.form.initial["queue"] = name
     # An unfiltered tab's own count is kept until a request changes ("overdue" also moves
     # with the clock, so it is counted afresh).
     known = counts[name] if not filtering and name != "overdue" else None
-    page = _page(request, filterset.qs, count=known)
+    page = _request_page(request, filterset.qs, count=known)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -261,7 +261,7 @@ def queue(request):
                 {"key": key, "label": label, "count": counts[key]}
                 for key, (label, _q) in selectors.QUEUES.items()
             ],
-            "by_rung": selectors.counts_by_rung(),
+            "by_rung": figures["by_rung"],
             "query": params.urlencode(),
             "due_days": selectors.overdue_days(),
         },
@@ -270,7 +270,7 @@ def queue(request):
 
 @public
 def bulletin(request):
-    page = _page(request, selectors.public_opportunities())
+    page = paginate(request, selectors.public_opportunities(), size=PAGE_SIZE)
     return render(request, "involvement_requests/bulletin.html", {"page": page})
 
 
@@ -375,15 +375,16 @@ def request_people(request, pk: int):
     """Allocations, invitations and their answers, and organisations asked."""
     instance = _visible_or_404(request.user, pk)
     audit.record(request, "view", instance, detail="allocations and invitations")
+    invitations = list(selectors.invitations_for(instance))
     return render(
         request,
         "involvement_requests/people.html",
         {
             "object": instance,
             "allocations": selectors.allocations_for(instance),
-            "invitations": selectors.invitations_for(instance),
+            "invitations": invitations,
             "organisation_invitations": selectors.organisation_invitations_for(instance),
-            "counts": selectors.response_counts(instance),
+            "counts": selectors.response_counts(invitations),
             "open_for_people": instance.status in selectors.MATCHABLE_STATES,
             "rung": selectors.rung_for_matching(instance),
         },

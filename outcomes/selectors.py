@@ -256,15 +256,36 @@ def request_outcomes_page(request: InvolvementRequest) -> dict:
 def close_check(request: InvolvementRequest) -> str | None:
     """Why a request cannot close yet, or None: the outcomes must be recorded (rung
     achieved, what changed) and the "you said, we did" update sent."""
-    missing = []
-    outcome = RequestOutcome.objects.filter(request_id=request.pk).first()
-    if outcome is None or not outcome.what_changed.strip():
-        missing.append("record the rung achieved and what changed")
-    if not FeedbackUpdate.objects.filter(request_id=request.pk, sent_at__isnull=False).exists():
-        missing.append('send the "you said, we did" update to everyone involved')
-    if missing:
-        return "Before closing the request, " + " and ".join(missing) + " on its outcomes page."
-    return None
+    return close_checks([request.pk])[request.pk]
+
+
+def close_checks(request_ids: list[int]) -> dict[int, str | None]:
+    """close_check for each of several requests, in two queries however many."""
+    recorded = {
+        request_id
+        for request_id, what_changed in RequestOutcome.objects.filter(request_id__in=request_ids).values_list(
+            "request_id", "what_changed"
+        )
+        if what_changed.strip()
+    }
+    told = set(
+        FeedbackUpdate.objects.filter(request_id__in=request_ids, sent_at__isnull=False).values_list(
+            "request_id", flat=True
+        )
+    )
+    checks = {}
+    for request_id in request_ids:
+        missing = []
+        if request_id not in recorded:
+            missing.append("record the rung achieved and what changed")
+        if request_id not in told:
+            missing.append('send the "you said, we did" update to everyone involved')
+        checks[request_id] = (
+            "Before closing the request, " + " and ".join(missing) + " on its outcomes page."
+            if missing
+            else None
+        )
+    return checks
 
 
 # --- The outcomes framework -------------------------------------------------------------

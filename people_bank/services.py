@@ -33,7 +33,7 @@ from people_bank.models import (
     TenureReminder,
 )
 from people_bank.validation import normalise_phone, normalise_postcode
-from ppe import audit
+from ppe import audit, counts
 
 
 class PeopleBankError(Exception):
@@ -328,11 +328,11 @@ def improver_sign_up(*, sign_up: ImproverSignUp, online: bool = True, by=None) -
 
 def improver_confirm(*, improver: HospitalImprover, by) -> bool:
     """Confirm a sign-up; False when someone else confirmed it first."""
-    return bool(
-        HospitalImprover.objects.filter(pk=improver.pk, confirmed_at__isnull=True).update(
-            confirmed_at=timezone.now(), confirmed_by=by
-        )
+    confirmed = HospitalImprover.objects.filter(pk=improver.pk, confirmed_at__isnull=True).update(
+        confirmed_at=timezone.now(), confirmed_by=by
     )
+    counts.changed(HospitalImprover)  # the home panel's count of sign-ups to confirm
+    return bool(confirmed)
 
 
 # --- Equality monitoring --------------------------------------------------------------------

@@ -149,14 +149,15 @@ def _equality(person, **answers):
 
 
 def test_widening_the_groups_diversity_ranks_higher_and_no_answer_is_shown(ppi_client, accepted):
-    already = confirmed_improver()
+    # Fixed names: a random surname such as White would read as an equality answer below.
+    already = confirmed_improver(first_name="Ann", last_name="Ashby")
     _equality(already, sex="female", age_band="65_74", ethnicity="white_british")
     InvitationFactory(request=accepted, person=already)
-    same = confirmed_improver()
+    same = confirmed_improver(first_name="Bea", last_name="Brook")
     _equality(same, sex="female", age_band="65_74", ethnicity="white_british")
-    different = confirmed_improver()
+    different = confirmed_improver(first_name="Cal", last_name="Carter")
     _equality(different, sex="male", age_band="18_24", ethnicity="asian_indian")
-    objects = confirmed_improver()
+    objects = confirmed_improver(first_name="Dot", last_name="Dale")
     _equality(
         objects, sex="male", age_band="18_24", ethnicity="black_african", objects_to_monitoring_use=True
     )

@@ -681,3 +681,86 @@ def test_a_draft_is_in_no_queue_and_the_all_tab_counts_what_it_lists(ppi_client,
     page = ppi_client.get(reverse("involvement_requests:queue") + "?queue=all").content.decode()
     assert submitted.title in page and "Half-written idea" not in page
     assert "All requests</strong></a> (1)" in page
+
+
+def test_a_renamed_rung_shows_at_once_in_the_queue(ppi_client):
+    lead = UserFactory(role="QI lead")
+    InvolvementRequestFactory(
+        submitted_by=lead,
+        status=Status.SUBMITTED,
+        proposed_rung=rung(2),
+        last_submitted_at="2026-01-01T09:00Z",
+    )
+    queue = reverse("involvement_requests:queue")
+    assert "Consulting (proposed)" in ppi_client.get(queue).content.decode()  # the counts are now kept
+    target = rung(2)
+    ppi_client.post(
+        reverse("involvement_requests:reference_edit", args=["rungs", target.pk]),
+        {
+            "order": "2",
+            "name": "Asking views",
+            "description": "x",
+            "spectrum_level": "engage",
+            "is_active": "on",
+        },
+    )
+    page = ppi_client.get(queue).content.decode()
+    assert "Asking views (proposed)" in page
+    assert '<td class="nhsuk-table__cell">Asking views</td>' in page  # requests on each rung
+    assert "Consulting" not in page
+
+
+def test_a_later_page_of_the_queue_carries_on_in_submission_order(ppi_client):
+    lead = UserFactory(role="QI lead")
+    made = [
+        InvolvementRequestFactory(
+            submitted_by=lead, status=Status.SUBMITTED, last_submitted_at=f"2026-01-{day:02d}T09:00Z"
+        )
+        for day in range(28, 0, -1)
+    ]
+    InvolvementRequestFactory(submitted_by=lead, status=Status.DRAFT)  # never in the queue
+    page = ppi_client.get(reverse("involvement_requests:queue") + "?queue=all&page=2").content.decode()
+    shown = sorted(
+        (obj for obj in made if f">{obj.reference} " in page), key=lambda obj: page.index(obj.reference)
+    )
+    assert shown == list(reversed(made))[25:]
+
+
+def test_the_queue_filters_by_current_rung_and_by_local_submission_day(ppi_client):
+    lead = UserFactory(role="QI lead")
+
+    def made(title, submitted, **rungs):
+        InvolvementRequestFactory(
+            submitted_by=lead, status=Status.SUBMITTED, title=title, last_submitted_at=submitted, **rungs
+        )
+
+    made("Proposed four", "2026-06-01T22:30Z", proposed_rung=rung(4))  # 23:30 on 1 June in London
+    made("Planned four", "2026-06-01T23:30Z", proposed_rung=rung(2), planned_rung=rung(4))  # 00:30 on 2 June
+    made("Planned over", "2026-06-01T12:00Z", proposed_rung=rung(4), planned_rung=rung(5))
+    queue = reverse("involvement_requests:queue") + "?queue=all"
+
+    page = ppi_client.get(f"{queue}&rung={rung(4).pk}").content.decode()
+    assert "Proposed four" in page and "Planned four" in page
+    assert "Planned over" not in page  # assessed onto another rung
+
+    page = ppi_client.get(f"{queue}&submitted_to=2026-06-01").content.decode()
+    assert "Proposed four" in page and "Planned over" in page and "Planned four" not in page
+    page = ppi_client.get(f"{queue}&submitted_from=2026-06-02").content.decode()
+    assert "Planned four" in page and "Proposed four" not in page
+
+
+def test_a_renamed_cmg_shows_at_once_in_the_queue(ppi_client):
+    cmg = ClinicalManagementGroupFactory(name="Renal and Urology")
+    InvolvementRequestFactory(
+        submitted_by=UserFactory(role="QI lead"),
+        cmg=cmg,
+        status=Status.SUBMITTED,
+        last_submitted_at="2026-01-01T09:00Z",
+    )
+    queue = reverse("involvement_requests:queue")
+    assert "CMG </span>Renal and Urology<" in ppi_client.get(queue).content.decode()  # names now kept
+    ppi_client.post(
+        reverse("involvement_requests:reference_edit", args=["cmgs", cmg.pk]),
+        {"name": "Renal, Transplant and Urology", "is_active": "on"},
+    )
+    assert "CMG </span>Renal, Transplant and Urology<" in ppi_client.get(queue).content.decode()

@@ -348,3 +348,19 @@ def test_reviews_due_come_soonest_first_fifty_to_a_page(ppi_client):
     second = ppi_client.get(reverse("people_bank:due"), {"page": "2"}).content.decode()
     assert "Showing 51 to 52" in second and "Partner51" in second and "Partner00" not in second
     assert ppi_client.get(reverse("people_bank:due"), {"page": "x"}).status_code == 200
+
+
+def test_the_home_panel_counts_change_at_once_when_a_sign_up_is_confirmed_or_erased(ppi_client, ppi_user):
+    from people_bank import services
+
+    first, second = HospitalImproverFactory(), HospitalImproverFactory()
+    PatientPartnerFactory(review_due_on=timezone.localdate() + datetime.timedelta(days=10))
+    page = ppi_client.get("/").content.decode()  # the counts are now kept
+    assert "2 Hospital Improver sign-ups to confirm" in page
+    assert "1 review or tenure end in the next 90 days" in page
+    services.improver_confirm(improver=first, by=ppi_user)
+    assert "1 Hospital Improver sign-up to confirm" in ppi_client.get("/").content.decode()
+    services.person_erase(person=second.person, by=ppi_user)
+    assert "0 Hospital Improver sign-ups to confirm" in ppi_client.get("/").content.decode()
+    PatientPartnerFactory(tenure_ends_on=timezone.localdate() + datetime.timedelta(days=20))
+    assert "2 reviews or tenure ends in the next 90 days" in ppi_client.get("/").content.decode()

@@ -40,18 +40,23 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
             form_class = self._form_classes[type(self)] = super().get_form_class()
         return form_class
 
+    # The version of every option the form offers: a string while they are all kept (and
+    # so the same filters with the same values draw the same HTML), None when some option is
+    # read from the database on each request.
+    options_version: str | None = None
+
     @property
     def form(self):
         if not hasattr(self, "_form"):
             form = super().form
+            choices = {n: f for n, f in form.fields.items() if isinstance(f, forms.ModelChoiceField)}
             fields = {
                 name: field
-                for name, field in form.fields.items()
-                if isinstance(field, forms.ModelChoiceField)
-                and all(counts.is_watched(model) for model in _models_read(field))
+                for name, field in choices.items()
+                if all(counts.is_watched(model) for model in _models_read(field))
             }
             models = {model for field in fields.values() for model in _models_read(field)}
-            stamp = counts.stamp(sorted(models, key=lambda model: model._meta.label)) if models else None
+            stamp = counts.stamp(sorted(models, key=lambda model: model._meta.label)) if models else ""
             if stamp is not None:
                 prefix = f"{type(self).__module__}.{type(self).__qualname__}"
                 for name, field in fields.items():
@@ -63,6 +68,7 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
                     # Django's own setter: django-filter's would wrap the options in an
                     # iterator that expects a queryset.
                     forms.ChoiceField.choices.fset(field, kept[1])
+            self.options_version = stamp if len(fields) == len(choices) else None
         return self._form
 
 
@@ -73,7 +79,7 @@ class DateBox(forms.DateInput):
     input_type = "date"
 
 
-class AuditEventFilter(django_filters.FilterSet):
+class AuditEventFilter(KeptChoicesFilterSet):
     username = django_filters.CharFilter(label="Staff username", lookup_expr="iexact")
     action = django_filters.ChoiceFilter(choices=AuditEvent.Action.choices, empty_label="Any action")
     subject_type = django_filters.CharFilter(
@@ -86,9 +92,3 @@ class AuditEventFilter(django_filters.FilterSet):
     class Meta:
         model = AuditEvent
         fields: list[str] = []
-
-    @property
-    def form(self):
-        form = super().form
-        form.fields["action"].widget = forms.Select(choices=form.fields["action"].choices)
-        return form

@@ -1,9 +1,12 @@
 """Small presentation helpers shared by every template."""
 
 import datetime
+import threading
 import uuid
+from collections import OrderedDict
 
 from django import forms, template
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -67,6 +70,41 @@ def submission_key():
     from ppe.middleware import SUBMISSION_FIELD
 
     return format_html('<input type="hidden" name="{}" value="{}">', SUBMISSION_FIELD, uuid.uuid4())
+
+
+# Filter forms drawn, by FilterSet, options version and values sent: the same filters with
+# the same values draw the same HTML, and most requests of a list ask for the same few.
+_FILTER_FORMS: OrderedDict[tuple, str] = OrderedDict()
+_FILTER_FORMS_KEPT = 256
+_FILTER_FORMS_LOCK = threading.Lock()
+
+
+@register.simple_tag
+def filter_form(filterset, submit: str = ""):
+    """A list page's filters (includes/filter_form.html) for a ppe.filters
+    KeptChoicesFilterSet, from this process's copy when the same values were drawn with
+    the same options before. A FilterSet whose options are not all kept is drawn anew."""
+    form = filterset.form
+    version = getattr(filterset, "options_version", None)
+    if version is None:
+        return render_to_string("includes/filter_form.html", {"form": form, "submit": submit})
+    sent = tuple(
+        (name, tuple(form.data.getlist(form.add_prefix(name))))
+        for name in form.fields
+        if form.add_prefix(name) in form.data
+    )
+    key = (type(filterset), version, sent, submit)
+    with _FILTER_FORMS_LOCK:
+        html = _FILTER_FORMS.get(key)
+        if html is not None:
+            _FILTER_FORMS.move_to_end(key)
+            return html
+    html = render_to_string("includes/filter_form.html", {"form": form, "submit": submit})
+    with _FILTER_FORMS_LOCK:
+        _FILTER_FORMS[key] = html
+        while len(_FILTER_FORMS) > _FILTER_FORMS_KEPT:
+            _FILTER_FORMS.popitem(last=False)
+    return html
 
 
 @register.simple_tag

@@ -174,3 +174,14 @@ def test_filter_options_are_not_queried_on_every_page(ppi_client):
     assert not [q["sql"] for q in captured if "people_bank_service" in q["sql"]]
     # A value sent is still checked against the database.
     assert ppi_client.get(people, {"services": "999999"}).status_code == 400
+
+
+def test_a_kept_filter_form_shows_the_values_and_errors_of_each_request(ppi_client):
+    people = reverse("people_bank:person_list")
+    selected = '<option value="active" selected>'
+    for _ in range(2):  # drawn, then from the kept copy
+        assert selected in ppi_client.get(people, {"status": "active"}).content.decode()
+        assert selected not in ppi_client.get(people).content.decode()
+        response = ppi_client.get(people, {"status": "gone"})
+        assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+        assert 'value="patel"' in ppi_client.get(people, {"q": "patel"}).content.decode()

@@ -19,9 +19,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from involvement_requests import matching, rules
 from involvement_requests.models import (
@@ -49,6 +47,8 @@ from people_bank.rules import add_months
 from people_bank.selectors import people_for_matching
 from ppe import counts
 from ppe.access import can
+from ppe.formats import short_date
+from ppe.links import row_url
 
 ColeadLink = InvolvementRequest.co_leads.through
 
@@ -155,8 +155,6 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
     kept = reference()
     cmgs, rungs = kept["cmgs"], kept["rungs"]
     labels = dict(Status.choices)
-    # reverse() once for the whole table: each row's link differs only by its id.
-    head, tail = reverse("involvement_requests:detail", args=[0]).rsplit("/0/", 1)
     table = []
     for pk, title, status, submitted, cmg, proposed, planned, first, last, username in rows:
         if planned:
@@ -167,13 +165,13 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
             rung = "Not chosen"
         table.append(
             {
-                "url": f"{head}/{pk}/{tail}",
+                "url": row_url("involvement_requests:detail", pk),
                 "name": f"PIR-{pk:05d} {title}",
                 "status_label": labels.get(status, status),
                 "status_colour": STATUS_COLOURS.get(status, "grey"),
                 "cmg": cmgs.get(cmg) or "Not given",
                 "rung": rung,
-                "submitted": date_format(timezone.localtime(submitted), "j M Y") if submitted else "Not yet",
+                "submitted": short_date(submitted) if submitted else "Not yet",
                 "lead": f"{first} {last}".strip() or username,
             }
         )

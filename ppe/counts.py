@@ -3,7 +3,7 @@ kept in the cache until a table they read changes.
 
 Each model counted has a version in the cache: saving or deleting a row gives it a new one
 (signals connected by `watch`), as does any bulk `.update()` that calls `changed`. A count is
-stored under the versions of every model it reads, so a change makes it unreachable at once;
+stored with the versions of every model it reads, and used only while they are current;
 the timeout bounds what time alone changes (e.g. a request becoming overdue). With the cache
 down every count is simply worked out again."""
 
@@ -35,15 +35,20 @@ def stamp(models: Iterable) -> str | None:
     """The current versions of these models as one string, which changes whenever any of
     them does; None while the cache is not answering (then nothing can be kept)."""
     keys = [_version_key(model) for model in models]
-    versions = cache.get_many(keys)
-    missing = [key for key in keys if key not in versions]
+    return _stamp_from(keys, cache.get_many(keys))
+
+
+def _stamp_from(keys: list[str], found: dict) -> str | None:
+    """The stamp of these version keys from what a read `found`, giving any version not
+    yet in the cache one first."""
+    missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:
             cache.add(key, _fresh(), timeout=None)
-        versions.update(cache.get_many(missing))
-    if len(versions) < len(keys):
+        found = {**found, **cache.get_many(missing)}
+    if any(key not in found for key in keys):
         return None
-    return ":".join(str(versions[key]) for key in keys)
+    return ":".join(str(found[key]) for key in keys)
 
 
 def is_watched(model) -> bool:
@@ -51,14 +56,20 @@ def is_watched(model) -> bool:
 
 
 def remember(name: str, models: Iterable, compute: Callable[[], object], timeout: int = DEFAULT_SECONDS):
-    current = stamp(models)
+    """`compute()`, kept under `name` until one of `models` changes (or `timeout` passes).
+    The value is stored with the versions it was worked out under, and read with the
+    current versions in one round trip; a value kept under other versions is not used."""
+    keys = [_version_key(model) for model in models]
+    value_key = f"ppe:counts:{name}"
+    found = cache.get_many([*keys, value_key])
+    current = _stamp_from(keys, found)
     if current is None:  # the cache is not answering: nothing to keep it in
         return compute()
-    cache_key = f"ppe:counts:{name}:{current}"
-    value = cache.get(cache_key)
-    if value is None:
-        value = compute()
-        cache.set(cache_key, value, timeout=timeout)
+    kept = found.get(value_key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == current:
+        return kept[1]
+    value = compute()
+    cache.set(value_key, (current, value), timeout=timeout)
     return value
 
 

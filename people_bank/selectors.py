@@ -77,8 +77,11 @@ def people_page(people: QuerySet[Person], offset: int, count: int) -> list[Perso
     shows. The page's people are chosen first, over the person table and whatever joins the
     filters need; only they are then joined to their roles. A search matching a thousand
     people otherwise joined all thousand before keeping a page of them."""
+    ordered = people_for_list().order_by(*people.query.order_by)
+    if not people.query.where and not offset:  # the whole bank's first page: straight from its index
+        return list(ordered[:count])
     chosen = people.values("pk")[offset : offset + count]
-    return list(people_for_list().filter(pk__in=Subquery(chosen)).order_by(*people.query.order_by))
+    return list(ordered.filter(pk__in=Subquery(chosen)))
 
 
 def person_for_page(pk: int) -> Person:

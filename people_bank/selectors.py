@@ -230,7 +230,11 @@ def _name(user) -> str:
 
 
 def organisations_for_list() -> QuerySet[Organisation]:
-    return Organisation.objects.select_related("owner").annotate(contact_count=Count("contacts"))
+    """The columns the Organisations table shows, with the relationship owner's name."""
+    return Organisation.objects.select_related("owner").only(
+        *("name", "area", "kind", "last_contact_at", "owner_id"),
+        *("owner__username", "owner__first_name", "owner__last_name"),
+    )
 
 
 def organisation_for_page(pk: int) -> Organisation:

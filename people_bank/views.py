@@ -70,6 +70,7 @@ def _form_page(
 
 
 STATUS_LABELS = dict(Person.Status.choices)
+KIND_LABELS = dict(Organisation.Kind.choices)
 
 
 def _person_rows(people) -> list[tuple]:
@@ -560,7 +561,19 @@ def reference_edit(request):
 def organisation_list(request):
     organisations = OrganisationFilter(request.GET, queryset=selectors.organisations_for_list())
     page = _page(organisations.qs, request)
-    return render(request, "people_bank/organisation_list.html", {"filter": organisations, "page": page})
+    rows = [
+        (
+            o.get_absolute_url(),
+            o.name,
+            o.area,
+            KIND_LABELS.get(o.kind, o.kind),
+            (o.owner.get_full_name() or o.owner.get_username()) if o.owner else "None",
+            short_date(o.last_contact_at) if o.last_contact_at else "Never",
+        )
+        for o in page["rows"]
+    ]
+    context = {"filter": organisations, "page": page, "rows": rows}
+    return render(request, "people_bank/organisation_list.html", context)
 
 
 @requires("people.edit")

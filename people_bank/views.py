@@ -29,6 +29,7 @@ from ppe import audit
 from ppe.access import public, requires
 from ppe.exports import formula_safe
 from ppe.formats import short_date
+from ppe.paging import page_number
 
 PAGE_SIZE = 25
 DUE_PAGE_SIZE = 50
@@ -38,10 +39,7 @@ def _page(queryset, request, size: int = PAGE_SIZE, fetch=None) -> dict:
     """One page without COUNT(*): fetch one row more than shown to know if there is a next.
     Counting 100,000 filtered rows on every page costs more than the page itself.
     `fetch(offset, count)` gets the rows, when slicing the queryset is not the best way."""
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     offset = (number - 1) * size
     rows = fetch(offset, size + 1) if fetch else list(queryset[offset : offset + size + 1])
     query = request.GET.copy()
@@ -509,10 +507,7 @@ def person_import(request):
 def due(request):
     # Soonest first, a page at a time: a large bank has hundreds due in 90 days, and the
     # first page is the one that needs acting on.
-    try:
-        number = max(1, int(request.GET.get("page", 1)))
-    except ValueError:
-        number = 1
+    number = page_number(request.GET.get("page"))
     rows = selectors.reviews_and_tenure_ends_due(limit=number * DUE_PAGE_SIZE + 1)
     return render(
         request,

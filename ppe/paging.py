@@ -37,12 +37,22 @@ class Page:
         return self.number - 1
 
 
-def page_without_count(queryset, page_number, size: int = 25) -> Page:
-    """Page `page_number` (as sent; anything but a positive whole number is page 1)."""
+# No list is this long; a larger number sent would make an offset the database refuses.
+LAST_PAGE = 100_000
+
+
+def page_number(sent) -> int:
+    """The page asked for in `?page=`: a whole number from 1 to LAST_PAGE, else page 1 (or
+    the last, for a number past it)."""
     try:
-        number = max(1, int(page_number or 1))
+        return min(max(1, int(sent or 1)), LAST_PAGE)
     except (TypeError, ValueError):
-        number = 1
+        return 1
+
+
+def page_without_count(queryset, sent_number, size: int = 25) -> Page:
+    """Page `sent_number` (as sent in `?page=`, read by `page_number`)."""
+    number = page_number(sent_number)
     offset = (number - 1) * size
     rows = list(queryset[offset : offset + size + 1])
     return Page(rows[:size], number, len(rows) > size)

@@ -31,6 +31,7 @@ from ppe import audit
 from ppe.access import requires
 from ppe.formats import short_date
 from ppe.links import row_url
+from ppe.paging import page_number
 
 PERMISSION = "payments.manage"
 PAGE_SIZE = 25
@@ -49,13 +50,6 @@ def _form_page(request, form, *, title: str, caption: str = "", back: tuple = ()
         {"form": form, "title": title, "caption": caption, "back": back, "intro": intro},
         status=400 if form.errors else 200,
     )
-
-
-def _page_number(request) -> int:
-    try:
-        return min(max(1, int(request.GET.get("page", 1))), 100_000)
-    except ValueError:
-        return 1
 
 
 # --- Tables, as plain text ------------------------------------------------------------------
@@ -322,7 +316,7 @@ def claim_list(request):
     if status not in ExpenseClaim.Status.values:
         status = ""
     queryset = selectors.claims_for_list(status)
-    number = _page_number(request)
+    number = page_number(request.GET.get("page"))
     rows = list(queryset[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
     audit.record(
         request, "view", subject_type="people_bank.expenseclaim", detail=f"claim list {status}".strip()
@@ -617,7 +611,7 @@ def month(request, period: str):
     start = _period(period)
     export = FinanceExport.objects.filter(period=start).defer("csv").select_related("exported_by").first()
     audit.record(request, "view", subject_type="people_bank.ledgerentry", subject_id=period, detail="month")
-    number = _page_number(request)
+    number = page_number(request.GET.get("page"))
     offset = (number - 1) * MONTH_PAGE_SIZE
     entries = selectors.month_entries(start, offset, MONTH_PAGE_SIZE + 1)
     page = {

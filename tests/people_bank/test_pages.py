@@ -364,3 +364,9 @@ def test_the_home_panel_counts_change_at_once_when_a_sign_up_is_confirmed_or_era
     assert "0 Hospital Improver sign-ups to confirm" in ppi_client.get("/").content.decode()
     PatientPartnerFactory(tenure_ends_on=timezone.localdate() + datetime.timedelta(days=20))
     assert "2 reviews or tenure ends in the next 90 days" in ppi_client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("url_name", ["people_bank:person_list", "people_bank:due", "audit_log"])
+def test_a_page_number_too_large_for_the_database_is_an_empty_page_not_an_error(ppi_client, url_name):
+    response = ppi_client.get(reverse(url_name), {"page": "9" * 30})
+    assert response.status_code == 200

@@ -1,12 +1,9 @@
 """The header navigation: each link shows only to users whose role may open it."""
 
 from dataclasses import dataclass
-from functools import lru_cache
-
-from django.conf import settings
-from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from ppe.access import can
+from ppe.links import page_url
 
 
 @dataclass(frozen=True)
@@ -36,20 +33,10 @@ ITEMS: list[NavItem] = [
 
 def items_for(user) -> list[dict]:
     links = []
-    urlconf, prefix = get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
     for item in ITEMS:
         if not can(user, item.permission):
             continue
-        url = _url(item.url_name, urlconf, prefix)
+        url = page_url(item.url_name)
         if url is not None:
             links.append({"label": item.label, "url": url})
     return links
-
-
-@lru_cache(maxsize=256)
-def _url(url_name: str, urlconf: str, prefix: str) -> str | None:
-    """The header's links are the same on every page: reversed once per process."""
-    try:
-        return reverse(url_name, urlconf=urlconf)
-    except NoReverseMatch:
-        return None

@@ -225,10 +225,6 @@ def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[C
     return list(conversations[:limit])
 
 
-def _name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
 def organisations_for_list() -> QuerySet[Organisation]:
     """The columns the Organisations table shows, with the relationship owner's name."""
     return Organisation.objects.select_related("owner").only(

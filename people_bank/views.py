@@ -25,6 +25,7 @@ from people_bank.models import (
     Person,
     RecruitmentRound,
 )
+from people_bank.templatetags.people_bank import staff_name
 from ppe import audit
 from ppe.access import public, requires
 from ppe.exports import formula_safe
@@ -562,7 +563,7 @@ def organisation_list(request):
             o.name,
             o.area,
             KIND_LABELS.get(o.kind, o.kind),
-            (o.owner.get_full_name() or o.owner.get_username()) if o.owner else "None",
+            staff_name(o.owner),
             short_date(o.last_contact_at) if o.last_contact_at else "Never",
         )
         for o in page["rows"]

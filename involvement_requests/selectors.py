@@ -200,11 +200,14 @@ QUEUES: dict[str, tuple[str, Callable[[], Q]]] = {
 }
 
 
+def _submitted() -> QuerySet[InvolvementRequest]:
+    # A draft is its lead's unfinished work: not in any queue, nor in the queue counts.
+    return InvolvementRequest.objects.exclude(status=Status.DRAFT)
+
+
 def queue(name: str) -> QuerySet[InvolvementRequest]:
     _label, condition = QUEUES.get(name, QUEUES["all"])
-    # A draft is its lead's unfinished work: not in any queue, nor in the queue counts.
-    waiting = InvolvementRequest.objects.exclude(status=Status.DRAFT).filter(condition())
-    return waiting.order_by(F("last_submitted_at").asc(nulls_last=True), "id")
+    return _submitted().filter(condition()).order_by(F("last_submitted_at").asc(nulls_last=True), "id")
 
 
 def queue_figures() -> dict:
@@ -212,7 +215,7 @@ def queue_figures() -> dict:
     assessed, else the proposed one): kept until a request or a rung changes."""
 
     def work_out() -> dict:
-        waiting = InvolvementRequest.objects.exclude(status=Status.DRAFT)
+        waiting = _submitted()
         aggregates = {name: Count("pk", filter=condition()) for name, (_label, condition) in QUEUES.items()}
         per_rung = _count_per_rung(
             waiting.annotate(current_rung=Coalesce("planned_rung", "proposed_rung")), "current_rung"

@@ -40,8 +40,6 @@ ACTIVITY_STATUS_LABELS = dict(ActivityStatus.choices)
 SUGGESTION_STATUS_LABELS = dict(SuggestionStatus.choices)
 CASE_STUDY_STATUS_LABELS = dict(CaseStudyStatus.choices)
 
-
-
 # A list's cells are handed to its template as plain values: each lookup the template engine
 # makes on a model (a.rung.name, a.get_kind_display) costs more than the Python below, and
 # a list page makes eight of them on each of its 25 rows.
@@ -167,7 +165,7 @@ def activity_list(request):
     if status not in ActivityStatus.values:
         status = ""
     activities, count = selectors.activities_for_list(status)
-    page = paginate(request, activities, count)
+    page = paginate(request, activities, count, size=PAGE_SIZE)
     return render(
         request,
         "outcomes/activity_list.html",
@@ -383,7 +381,7 @@ def suggestion_list(request):
     if status in SuggestionStatus.values:
         rows, listed = rows.filter(status=status), by_status.get(status, 0)
     share = services.rules.share(counts["responded"], counts["received"])
-    page = paginate(request, rows, listed)
+    page = paginate(request, rows, listed, size=PAGE_SIZE)
     return render(
         request,
         "outcomes/suggestion_list.html",
@@ -536,7 +534,7 @@ def feedback_letters(request, pk: int):
 
 @requires("case_studies.view_published")
 def case_study_list(request):
-    page = paginate(request, selectors.case_studies_for_list(request.user))
+    page = paginate(request, selectors.case_studies_for_list(request.user), size=PAGE_SIZE)
     rows = [
         (
             row_url("outcomes:case_study_detail", s.pk),

@@ -188,6 +188,13 @@ class Session(models.Model):
             return PaymentTag("Payment declined", "grey")
         return None
 
+    @property
+    def paid_text(self) -> str:
+        """What the page shows for a paid session: the amount, and how unless in money."""
+        if self.method == PaymentMethod.PAID:
+            return f"£{self.amount:.2f}"
+        return f"£{self.amount:.2f} ({self.get_method_display().lower()})"
+
 
 class ExpenseClaim(models.Model):
     class Status(models.TextChoices):

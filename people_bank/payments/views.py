@@ -21,7 +21,6 @@ from people_bank.payments.models import (
     FinanceExport,
     LedgerEntry,
     MileageRate,
-    PaymentMethod,
     Receipt,
     Session,
     SessionalRate,
@@ -60,13 +59,10 @@ def _form_page(request, form, *, title: str, caption: str = "", back: tuple = ()
 def _session_rows(sessions, *, with_person: bool = False) -> list[tuple]:
     rows = []
     for s in sessions:
-        paid = f"{s.amount:.2f}"
-        if s.method != PaymentMethod.PAID:
-            paid += f" ({s.get_method_display().lower()})"
         person = s.person.display_name if with_person else ""
         kind = s.get_kind_display()
         day = short_date(s.held_on)
-        rows.append((s.get_absolute_url(), day, person, kind, s.minutes, s.payment_tag, paid))
+        rows.append((s.get_absolute_url(), day, person, kind, s.minutes, s.payment_tag, s.paid_text))
     return rows
 
 

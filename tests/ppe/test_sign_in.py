@@ -66,6 +66,22 @@ def test_signing_out_ends_the_session(ppi_client):
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
+def test_an_account_switched_off_is_signed_out_at_its_next_request(ppi_client, ppi_user):
+    assert ppi_client.get(reverse("home")).status_code == 200
+    ppi_user.is_active = False
+    ppi_user.save(update_fields=["is_active"])
+    response = ppi_client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_a_new_password_signs_out_other_sessions(ppi_client, ppi_user):
+    assert ppi_client.get(reverse("home")).status_code == 200
+    ppi_user.set_password("a different long passphrase")
+    ppi_user.save()
+    response = ppi_client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
 def test_a_session_ends_twelve_hours_after_sign_in_however_busy(ppi_client):
     session = ppi_client.session
     session[SESSION_STARTED_KEY] = int(time.time()) - 12 * 60 * 60 - 1

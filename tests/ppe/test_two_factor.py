@@ -3,7 +3,9 @@ import hashlib
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -131,3 +133,29 @@ def test_the_ppi_team_can_require_two_factor_and_sees_who_lacks_it(ppi_client, p
     response = ppi_client.post(reverse("security_policy"), {"require_two_factor_for_ppi_team": "on"})
     assert response.status_code == 302
     assert SecurityPolicy.current().require_two_factor_for_ppi_team is True
+
+
+@pytest.mark.django_db
+def test_a_member_with_an_authenticator_costs_no_extra_query_when_it_is_required(ppi_client, ppi_user):
+    """Who is signed in, their roles and their two-factor state come in one query (ppe.auth),
+    so the team's rule adds no query to any page."""
+    url = reverse("people_bank:person_list")
+    ppi_client.get(url)
+    with CaptureQueriesContext(connection) as without_rule:
+        assert ppi_client.get(url).status_code == 200
+    _device_for(ppi_user)
+    SecurityPolicy.objects.update_or_create(id=1, defaults={"require_two_factor_for_ppi_team": True})
+    with CaptureQueriesContext(connection) as with_rule:
+        assert ppi_client.get(url).status_code == 200
+    assert len(with_rule) == len(without_rule)
+
+
+@pytest.mark.django_db
+def test_the_rule_and_a_new_authenticator_apply_on_the_next_request(ppi_client, ppi_user):
+    SecurityPolicy.objects.update_or_create(id=1, defaults={"require_two_factor_for_ppi_team": True})
+    assert ppi_client.get(reverse("home")).url == reverse("two_factor_setup")
+    _device_for(ppi_user)
+    assert ppi_client.get(reverse("home")).status_code == 200
+    SecurityPolicy.objects.filter(id=1).update(require_two_factor_for_ppi_team=False)
+    TwoFactorDevice.objects.filter(user=ppi_user).delete()
+    assert ppi_client.get(reverse("home")).status_code == 200

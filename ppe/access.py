@@ -84,11 +84,18 @@ def has_role(user, role: Role) -> bool:
 
 
 def can(user, permission: str) -> bool:
+    return allows(roles_of(user), permission, superuser=is_superuser(user))
+
+
+def is_superuser(user) -> bool:
+    return bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def allows(roles: frozenset[Role], permission: str, *, superuser: bool = False) -> bool:
+    """Whether these roles (or a superuser) hold the permission."""
     if permission not in PERMISSIONS:
         raise KeyError(f"Unknown permission {permission!r}: declare it in ppe.access.PERMISSIONS")
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return bool(roles_of(user) & PERMISSIONS[permission])
+    return superuser or bool(roles & PERMISSIONS[permission])
 
 
 def primary_role(user) -> Role | None:

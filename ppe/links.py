@@ -13,15 +13,15 @@ _ARG = 987654321  # stands for the row's own argument in a URL reversed once
 def row_url(url_name: str, arg: int | str) -> str:
     """The URL of one row's page: the URL with `_ARG` reversed once, the row's argument put
     in its place (a number, or a key such as "2026-11" that needs no quoting)."""
-    return _reversed(url_name, (_ARG,), *_where()).replace(str(_ARG), str(arg))
+    return _reversed(url_name, (_ARG,), *urlconf_and_prefix()).replace(str(_ARG), str(arg))
 
 
 def page_url(url_name: str) -> str | None:
     """The URL of a page that takes no argument; None when there is no such page."""
-    return _reversed(url_name, (), *_where())
+    return _reversed(url_name, (), *urlconf_and_prefix())
 
 
-def _where() -> tuple[str, str]:
+def urlconf_and_prefix() -> tuple[str, str]:
     return get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
 
 

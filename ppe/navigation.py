@@ -1,9 +1,10 @@
 """The header navigation: each link shows only to users whose role may open it."""
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from ppe.access import can
-from ppe.links import page_url
+from ppe.access import allows, is_superuser, roles_of
+from ppe.links import page_url, urlconf_and_prefix
 
 
 @dataclass(frozen=True)
@@ -31,12 +32,19 @@ ITEMS: list[NavItem] = [
 ]
 
 
-def items_for(user) -> list[dict]:
+def items_for(user) -> tuple[dict, ...]:
+    """The links a user's roles may open. Every page asks; users with the same roles see
+    the same menu, so each menu is worked out once per process."""
+    return _menu(roles_of(user), is_superuser(user), *urlconf_and_prefix())
+
+
+@lru_cache(maxsize=64)
+def _menu(roles: frozenset, superuser: bool, urlconf: str, prefix: str) -> tuple[dict, ...]:
     links = []
     for item in ITEMS:
-        if not can(user, item.permission):
+        if not allows(roles, item.permission, superuser=superuser):
             continue
         url = page_url(item.url_name)
         if url is not None:
             links.append({"label": item.label, "url": url})
-    return links
+    return tuple(links)

@@ -6,8 +6,9 @@ import uuid
 from collections import OrderedDict
 
 from django import forms, template
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -45,9 +46,7 @@ def breadcrumbs(context, *parts):
     )
 
 
-@register.simple_tag(takes_context=True)
-def is_current(context, url: str) -> bool:
-    path = context["request"].path
+def _is_current(path: str, url: str) -> bool:
     return path == url or (url != "/" and path.startswith(url))
 
 
@@ -72,11 +71,31 @@ def submission_key():
     return format_html('<input type="hidden" name="{}" value="{}">', SUBMISSION_FIELD, uuid.uuid4())
 
 
+class _Drawn:
+    """HTML drawn once per process for each key, the most recently used `size` kept."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._kept: OrderedDict[tuple, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, draw) -> str:
+        with self._lock:
+            html = self._kept.get(key)
+            if html is not None:
+                self._kept.move_to_end(key)
+                return html
+        html = draw()
+        with self._lock:
+            self._kept[key] = html
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+        return html
+
+
 # Filter forms drawn, by FilterSet, options version and values sent: the same filters with
 # the same values draw the same HTML, and most requests of a list ask for the same few.
-_FILTER_FORMS: OrderedDict[tuple, str] = OrderedDict()
-_FILTER_FORMS_KEPT = 256
-_FILTER_FORMS_LOCK = threading.Lock()
+_FILTER_FORMS = _Drawn(256)
 
 
 @register.simple_tag
@@ -86,25 +105,52 @@ def filter_form(filterset, submit: str = ""):
     the same options before. A FilterSet whose options are not all kept is drawn anew."""
     form = filterset.form
     version = getattr(filterset, "options_version", None)
-    if version is None:
+
+    def draw() -> str:
         return render_to_string("includes/filter_form.html", {"form": form, "submit": submit})
+
+    if version is None:
+        return draw()
     sent = tuple(
         (name, tuple(form.data.getlist(form.add_prefix(name))))
         for name in form.fields
         if form.add_prefix(name) in form.data
     )
-    key = (type(filterset), version, sent, submit)
-    with _FILTER_FORMS_LOCK:
-        html = _FILTER_FORMS.get(key)
-        if html is not None:
-            _FILTER_FORMS.move_to_end(key)
-            return html
-    html = render_to_string("includes/filter_form.html", {"form": form, "submit": submit})
-    with _FILTER_FORMS_LOCK:
-        _FILTER_FORMS[key] = html
-        while len(_FILTER_FORMS) > _FILTER_FORMS_KEPT:
-            _FILTER_FORMS.popitem(last=False)
-    return html
+    return _FILTER_FORMS.get((type(filterset), version, sent, submit), draw)
+
+
+# Page headers drawn, by who is signed in, their menu and its current section. The sign-out
+# form's CSRF token is the one part that changes per request: drawn as a stand-in, then put in.
+_HEADERS = _Drawn(256)
+_CSRF_STAND_IN = "ppe-csrf-token-stand-in"
+
+
+@register.simple_tag(takes_context=True)
+def site_header(context):
+    """The page header (includes/header.html): service name, who is signed in, and the menu
+    with the current section marked, drawn once per process for each combination."""
+    request = context.get("request")
+    user = context.get("user")
+    signed_in_as = (user.get_full_name() or user.get_username()) if user and user.is_authenticated else ""
+    path = request.path if request is not None else ""
+    items = context.get("nav_items") or ()
+    menu = tuple((item["label"], item["url"], _is_current(path, item["url"])) for item in items)
+    service_name = context.get("service_name")
+
+    def draw() -> str:
+        return render_to_string(
+            "includes/header.html",
+            {
+                "service_name": service_name,
+                "signed_in_as": signed_in_as,
+                "nav_items": [dict(zip(("label", "url", "current"), item, strict=True)) for item in menu],
+                "csrf_token": _CSRF_STAND_IN,
+            },
+        )
+
+    html = _HEADERS.get((service_name, signed_in_as, menu, get_script_prefix()), draw)
+    token = get_token(request) if request is not None and signed_in_as else ""
+    return mark_safe(html.replace(_CSRF_STAND_IN, token))  # noqa: S308 - drawn from our template; the token is alphanumeric
 
 
 @register.simple_tag

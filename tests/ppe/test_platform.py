@@ -90,3 +90,32 @@ def test_a_database_outage_is_a_503_that_says_so(rf):
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert "cannot reach its database" in response.content.decode()
+
+
+def _header(html: str) -> str:
+    return html[html.index("<header") : html.index("</header>")]
+
+
+def test_the_header_names_who_is_signed_in_and_marks_their_section(ppi_client, ppi_user, board_client):
+    people = _header(ppi_client.get(reverse("people_bank:person_list")).content.decode())
+    assert ppi_user.get_full_name() in people
+    assert 'aria-current="page"' in people.split(">People<")[0].rsplit("<li", 1)[1]
+    assert people.count('aria-current="page"') == 1
+    home = _header(ppi_client.get(reverse("home")).content.decode())
+    assert 'aria-current="page"' in home.split(">Home<")[0].rsplit("<li", 1)[1]
+    assert "People" in home and "Audit log" in home
+    # The same header, kept, is not someone else's: a Board member sees their own name and menu.
+    board = _header(board_client.get(reverse("home")).content.decode())
+    assert ppi_user.get_full_name() not in board and "People" not in board and "Audit log" not in board
+
+
+def test_each_page_signs_out_with_its_own_csrf_token(ppi_user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(ppi_user)
+    first = _header(client.get(reverse("home")).content.decode())
+    second = _header(client.get(reverse("home")).content.decode())
+    token = second.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert first != second  # the token is masked afresh on every page
+    response = client.post(reverse("logout"), {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 302  # signed out

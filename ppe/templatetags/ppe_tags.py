@@ -8,9 +8,11 @@ from collections import OrderedDict
 from django import forms, template
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from ppe.links import page_url
 
 register = template.Library()
 
@@ -23,11 +25,8 @@ def breadcrumbs(context, *parts):
         raise template.TemplateSyntaxError("breadcrumbs takes label, url pairs")
     items = []
     for label, target in zip(parts[::2], parts[1::2], strict=True):
-        try:
-            href = reverse(target)
-        except NoReverseMatch:
-            href = target
-        items.append((href, label))
+        href = target if target.startswith("/") else page_url(target)
+        items.append((target if href is None else href, label))
     if not items:
         return ""
     listing = format_html_join(

@@ -4,14 +4,16 @@ from typing import ClassVar
 
 import django_filters
 from django import forms
+from django.db.models import Model
 
 from ppe import counts
 from ppe.models import AuditEvent
 
-# Each process's copy of the options of reference-data filters: (versions, options) by
-# filter. Reference data (CMGs, services, issues, rungs, priorities) changes a few times a
-# year, and its lists are drawn on every request of every list page.
-_KEPT_OPTIONS: dict[str, tuple[str, list[tuple[str, str]]]] = {}
+# Each process's copy of the options of reference-data filters: (versions, options, the
+# rows by option value) by filter. Reference data (CMGs, services, issues, rungs,
+# priorities) changes a few times a year, and its lists are drawn on every request of
+# every list page.
+_KEPT_OPTIONS: dict[str, tuple[str, list[tuple[str, str]], dict[str, Model]]] = {}
 
 
 def _models_read(field: forms.ModelChoiceField) -> list:
@@ -23,9 +25,10 @@ def _models_read(field: forms.ModelChoiceField) -> list:
 class KeptChoicesFilterSet(django_filters.FilterSet):
     """A FilterSet whose model choice controls take their options from this process's copy
     while the models they read are unchanged (versions kept by `ppe.counts`), rather than
-    from a query on every page. Submitted values are still checked against the database.
-    A control whose models are not all watched, or any while the cache is not answering,
-    queries as usual: a change must never go unseen. Only for controls whose options are the
+    from a query on every page, and values sent are checked against the same copy (the
+    rows they name are the kept rows: read them, never change them). A control whose
+    models are not all watched, or any while the cache is not answering, queries as
+    usual: a change must never go unseen. Only for controls whose options are the
     same for every user (they are kept by FilterSet and field name), and FilterSets whose
     filters are the same on every request (the form class is made once)."""
 
@@ -63,13 +66,56 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
                     key = f"{prefix}.{name}"
                     kept = _KEPT_OPTIONS.get(key)
                     if kept is None or kept[0] != stamp:
-                        options = [(str(value), str(label)) for value, label in field.choices]
-                        kept = _KEPT_OPTIONS[key] = (stamp, options)
+                        choices = list(field.choices)
+                        options = [(str(value), str(label)) for value, label in choices]
+                        rows = {
+                            str(value): value.instance for value, _ in choices if hasattr(value, "instance")
+                        }
+                        kept = _KEPT_OPTIONS[key] = (stamp, options, rows)
                     # Django's own setter: django-filter's would wrap the options in an
                     # iterator that expects a queryset.
                     forms.ChoiceField.choices.fset(field, kept[1])
+                    _check_against(field, kept[2])
             self.options_version = stamp if len(fields) == len(choices) else None
         return self._form
+
+
+def _check_against(field: forms.ModelChoiceField, rows: dict[str, Model]) -> None:
+    """Values sent for this field are looked up among the kept rows, as Django would look
+    them up in the field's queryset, with the same messages."""
+
+    def invalid(value) -> forms.ValidationError:
+        return forms.ValidationError(
+            field.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
+    if isinstance(field, forms.ModelMultipleChoiceField):
+
+        def check_values(values):
+            try:
+                values = frozenset(values)
+            except TypeError:
+                raise forms.ValidationError(
+                    field.error_messages["invalid_list"], code="invalid_list"
+                ) from None
+            for value in values:
+                field.validate_no_null_characters(value)
+                if str(value) not in rows:
+                    raise invalid(value)
+            return [rows[str(value)] for value in values]
+
+        field._check_values = check_values
+    else:
+
+        def to_python(value):
+            if value in field.empty_values:
+                return None
+            field.validate_no_null_characters(value)
+            if str(value) not in rows:
+                raise invalid(value)
+            return rows[str(value)]
+
+        field.to_python = to_python
 
 
 class DateBox(forms.DateInput):

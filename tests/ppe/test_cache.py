@@ -172,8 +172,57 @@ def test_filter_options_are_not_queried_on_every_page(ppi_client):
         page = ppi_client.get(people).content.decode()
     assert ">Audiology</option>" in page
     assert not [q["sql"] for q in captured if "people_bank_service" in q["sql"]]
-    # A value sent is still checked against the database.
+    # A value sent is checked against the same kept options.
     assert ppi_client.get(people, {"services": "999999"}).status_code == 400
+
+
+def test_filter_values_are_checked_against_the_kept_options_without_a_query(ppi_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import (
+        ClinicalManagementGroupFactory,
+        InterestFactory,
+        InvolvementRequestFactory,
+        PersonFactory,
+        ServiceFactory,
+    )
+
+    audiology, podiatry = ServiceFactory(name="Audiology"), ServiceFactory(name="Podiatry")
+    food = InterestFactory(name="Hospital food")
+    heard = PersonFactory(first_name="Hari", last_name="Audio")
+    heard.services.add(audiology)
+    heard.interests.add(food)
+    walked = PersonFactory(first_name="Wendy", last_name="Feet")
+    walked.services.add(podiatry)
+    people = reverse("people_bank:person_list")
+    ppi_client.get(people)
+    with CaptureQueriesContext(connection) as captured:
+        page = ppi_client.get(people, {"services": [audiology.pk], "interests": [food.pk]}).content.decode()
+    assert "Hari Audio" in page and "Wendy Feet" not in page
+    options = ("people_bank_service", "people_bank_interest")
+    assert not [q for q in captured if any(table in q["sql"] for table in options)]
+    page = ppi_client.get(people, {"services": [audiology.pk, podiatry.pk]}).content.decode()
+    assert "Hari Audio" in page and "Wendy Feet" in page
+    for bad in ("999999", "abc", "1\x00"):
+        response = ppi_client.get(people, {"services": [audiology.pk, bad]})
+        assert response.status_code == 400
+    # A service switched off can no longer be chosen: the kept copy follows at once.
+    podiatry.is_active = False
+    podiatry.save()
+    response = ppi_client.get(people, {"services": [podiatry.pk]})
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+
+    cmg = ClinicalManagementGroupFactory(name="Surgery CMG")
+    InvolvementRequestFactory(title="Theatre waits", cmg=cmg)
+    queue = reverse("involvement_requests:queue")
+    ppi_client.get(queue)
+    with CaptureQueriesContext(connection) as captured:
+        response = ppi_client.get(queue, {"queue": "all", "cmg": cmg.pk})
+    assert response.status_code == 200
+    assert not [q for q in captured if "clinicalmanagementgroup" in q["sql"]]
+    refused = ppi_client.get(queue, {"queue": "all", "cmg": "999999"}).content.decode()
+    assert "Select a valid choice" in refused and "Theatre waits" not in refused
 
 
 def test_a_kept_filter_form_shows_the_values_and_errors_of_each_request(ppi_client):

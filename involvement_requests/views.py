@@ -265,6 +265,8 @@ def queue(request):
             "query": params.urlencode(),
             "due_days": selectors.overdue_days(),
         },
+        # A filter value that names nothing is refused, with its message at the field.
+        status=400 if filterset.form.errors else 200,
     )
 
 

@@ -221,8 +221,10 @@ def test_filter_values_are_checked_against_the_kept_options_without_a_query(ppi_
         response = ppi_client.get(queue, {"queue": "all", "cmg": cmg.pk})
     assert response.status_code == 200
     assert not [q for q in captured if "clinicalmanagementgroup" in q["sql"]]
-    refused = ppi_client.get(queue, {"queue": "all", "cmg": "999999"}).content.decode()
-    assert "Select a valid choice" in refused and "Theatre waits" not in refused
+    refused = ppi_client.get(queue, {"queue": "all", "cmg": "999999"})
+    assert refused.status_code == 400
+    refused_page = refused.content.decode()
+    assert "Select a valid choice" in refused_page and "Theatre waits" not in refused_page
 
 
 def test_a_kept_filter_form_shows_the_values_and_errors_of_each_request(ppi_client):

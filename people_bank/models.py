@@ -345,8 +345,13 @@ class ConsentRecord(models.Model):
 
     @property
     def channel_labels(self) -> list[str]:
-        labels = dict(ContactMethod.choices)
-        return [labels.get(c, c) for c in self.channels.split(",") if c]
+        return contact_method_labels(self.channels)
+
+
+def contact_method_labels(codes: str) -> list[str]:
+    """The contact methods of a comma-separated list of codes ("email,phone"), as labels."""
+    labels = dict(ContactMethod.choices)
+    return [labels.get(c, c) for c in codes.split(",") if c]
 
 
 # --- Equality monitoring (special-category data: PPI team only, audited) --------------------

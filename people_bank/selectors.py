@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
     Count,
@@ -16,6 +17,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -30,6 +32,7 @@ from django.utils import timezone
 
 from people_bank import rules
 from people_bank.models import (
+    AccessNeed,
     Application,
     ApplicationStatusChange,
     ConsentRecord,
@@ -37,13 +40,18 @@ from people_bank.models import (
     Conversation,
     EqualityMonitoring,
     HospitalImprover,
+    Interest,
     Organisation,
     PatientPartner,
     Person,
+    PersonStatusChange,
     ReferencePopulation,
     Service,
     TenureReminder,
+    TrainingRecord,
+    contact_method_labels,
 )
+from ppe.compiled import compiled_once
 
 IMPROVER_TARGET = 40
 
@@ -85,6 +93,7 @@ def people_page(people: QuerySet[Person], offset: int, count: int) -> list[Perso
 
 
 def person_for_page(pk: int) -> Person:
+    """A person with their roles and lists as model instances (the subject access export)."""
     return (
         Person.objects.select_related("patient_partner", "hospital_improver")
         .prefetch_related(
@@ -95,6 +104,125 @@ def person_for_page(pk: int) -> Person:
         )
         .get(pk=pk)
     )
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    """What a person's page shows besides the timeline. The lists are as the page words
+    them: a service with its CMG ("Cardiology (Heart)"), a training record as a dict."""
+
+    person: Person
+    partner: PatientPartner | None
+    improver: HospitalImprover | None
+    services: list[str]
+    interests: list[str]
+    access_needs: list[str]
+    training: list[dict]
+    # The contact methods of the latest statement about invitations, None without one.
+    invitation_channels: list[str] | None
+
+
+def person_page(pk: int) -> PersonPage:
+    """A person, their roles and what they told us, in two queries (one row, one list);
+    raises Person.DoesNotExist."""
+    found = _person_row(pk)
+    if not found:
+        raise Person.DoesNotExist(f"No person {pk}")
+    row = found[0]
+    person = _instance(Person, row, "")
+    partner = improver = None
+    if row["patient_partner__id"]:
+        partner = _instance(PatientPartner, row, "patient_partner__")
+    if row["hospital_improver__id"]:
+        improver = _instance(HospitalImprover, row, "hospital_improver__")
+    # As select_related leaves them: a role not held reads as missing, without a query.
+    Person._meta.get_field("patient_partner").set_cached_value(person, partner)
+    Person._meta.get_field("hospital_improver").set_cached_value(person, improver)
+    lists: dict[str, list] = {"service": [], "interest": [], "access_need": [], "training": []}
+    for item in _person_lists(pk):
+        kind, label = item["l_kind"], item["l_label"]
+        if kind == "service":
+            lists[kind].append(f"{label} ({item['l_sort']})")
+        elif kind == "training":
+            lists[kind].append({"course": label, "completed_on": item["l_on"], "expires_on": item["l_until"]})
+        else:
+            lists[kind].append(label)
+    channels = row["invitation_channels"]
+    return PersonPage(
+        person,
+        partner,
+        improver,
+        services=lists["service"],
+        interests=lists["interest"],
+        access_needs=lists["access_need"],
+        training=lists["training"] if partner else [],
+        invitation_channels=None if channels is None else contact_method_labels(channels),
+    )
+
+
+# The columns the person page shows of each: the rest of a row is left deferred.
+PERSON_PAGE_FIELDS = {
+    Person: (
+        *("id", "first_name", "last_name", "preferred_name", "email", "phone", "postcode"),
+        *("preferred_contact", "access_notes", "status", "joined_on", "online", "face_to_face"),
+        *("days", "can_be_invited", "last_contact_at", "erased_at"),
+    ),
+    PatientPartner: ("id", "started_on", "review_outcome", "reviewed_on", "review_due_on", "tenure_ends_on"),
+    HospitalImprover: ("id", "signed_up_at", "signed_up_online", "last_service_use_on", "confirmed_at"),
+}
+
+
+def _instance(model, row: dict, prefix: str):
+    # from_db takes a row's values in the order of the model's fields.
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in PERSON_PAGE_FIELDS[model]]
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + name] for name in names])
+
+
+@compiled_once
+def _person_row(person_id: int) -> QuerySet:
+    invitations = ConsentRecord.objects.filter(person=OuterRef("pk"), kind=ConsentRecord.Kind.INVITATIONS)
+    return Person.objects.filter(pk=person_id).values(
+        *PERSON_PAGE_FIELDS[Person],
+        *(f"patient_partner__{name}" for name in PERSON_PAGE_FIELDS[PatientPartner]),
+        *(f"hospital_improver__{name}" for name in PERSON_PAGE_FIELDS[HospitalImprover]),
+        invitation_channels=Subquery(invitations.order_by("-recorded_at", "-id").values("channels")[:1]),
+    )
+
+
+@compiled_once
+def _person_lists(person_id: int) -> QuerySet:
+    """Services, issues, access needs and training, one query (UNION ALL), each kind in its
+    own order: services by CMG then name, the names, training newest first."""
+    text, empty = TextField(), Value("", output_field=TextField())
+    # Typed: a bare NULL in the first parts would make the column text for the last.
+    no_date, no_id = Cast(Value(None), DateField()), Cast(Value(None), IntegerField())
+
+    def part(rows, kind: str, *, sort=empty, on=no_date, until=no_date, row_id=no_id, label="name"):
+        return rows.annotate(
+            l_kind=Value(kind, output_field=text),
+            l_sort=sort,
+            l_on=on,
+            l_id=row_id,
+            l_label=Cast(label, text),
+            l_until=until,
+        ).values("l_kind", "l_sort", "l_on", "l_id", "l_label", "l_until")
+
+    parts = (
+        part(
+            Service.objects.filter(people__id=person_id).order_by(), "service", sort=Cast("cmg__name", text)
+        ),
+        part(Interest.objects.filter(people__id=person_id).order_by(), "interest"),
+        part(AccessNeed.objects.filter(people__id=person_id).order_by(), "access_need"),
+        part(
+            TrainingRecord.objects.filter(partner__person_id=person_id).order_by(),
+            "training",
+            on=F("completed_on"),
+            until=F("expires_on"),
+            row_id=F("id"),
+            label="course",
+        ),
+    )
+    return parts[0].union(*parts[1:], all=True).order_by("l_kind", "l_sort", "-l_on", "-l_id", "l_label")
 
 
 @dataclass(frozen=True)
@@ -118,6 +246,11 @@ TIMELINE_FIELDS = (
 def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
     """Conversations, status changes, consent and applications, newest first: one query,
     the four tables' rows put together (UNION ALL) in the same columns."""
+    return [_timeline_entry(row) for row in _timeline_rows(person.pk, limit=limit)]
+
+
+@compiled_once
+def _timeline_rows(person_id: int, *, limit: int) -> QuerySet:
     text, none = TextField(), Value(None, output_field=TextField())
 
     def part(rows, kind: str, *, at: str, code: str, flag, body: str, by: str, conversation=False, round=""):
@@ -139,7 +272,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
 
     empty = Value("", output_field=text)
     conversations = part(
-        person.conversations.order_by(),
+        Conversation.objects.filter(person_id=person_id).order_by(),
         "conversation",
         at="happened_at",
         code="channel",
@@ -149,7 +282,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         conversation=True,
     )
     status_changes = part(
-        person.status_changes.order_by(),
+        PersonStatusChange.objects.filter(person_id=person_id).order_by(),
         "status",
         at="at",
         code="to_status",
@@ -158,7 +291,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         by="by",
     )
     consents = part(
-        person.consents.order_by(),
+        ConsentRecord.objects.filter(person_id=person_id).order_by(),
         "consent",
         at="recorded_at",
         code="kind",
@@ -167,7 +300,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         by="recorded_by",
     )
     applications = part(
-        ApplicationStatusChange.objects.filter(application__person=person).order_by(),
+        ApplicationStatusChange.objects.filter(application__person_id=person_id).order_by(),
         "application",
         at="at",
         code="to_status",
@@ -177,8 +310,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         round="application__round__title",
     )
     parts = (conversations, status_changes, consents, applications)
-    rows = parts[0].union(*parts[1:], all=True).order_by("-t_at", "t_kind")[:limit]
-    return [_timeline_entry(row) for row in rows]
+    return parts[0].union(*parts[1:], all=True).order_by("-t_at", "t_kind")[:limit]
 
 
 TIMELINE_COLUMNS = (
@@ -243,13 +375,6 @@ def organisation_for_page(pk: int) -> Organisation:
 
 def consent_history(person: Person) -> QuerySet[ConsentRecord]:
     return person.consents.select_related("recorded_by")
-
-
-def latest_consents(person: Person) -> dict[str, ConsentRecord]:
-    latest: dict[str, ConsentRecord] = {}
-    for record in person.consents.all():  # newest first
-        latest.setdefault(record.kind, record)
-    return latest
 
 
 def improvers_awaiting_confirmation() -> QuerySet[HospitalImprover]:

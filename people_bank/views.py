@@ -126,20 +126,21 @@ def person_create(request):
 @requires("people.view")
 def person_detail(request, pk: int):
     try:
-        person = selectors.person_for_page(pk)
+        page = selectors.person_page(pk)
     except Person.DoesNotExist:
         raise Http404 from None
-    audit.record(request, "view", person)
+    audit.record(request, "view", page.person)
+    channels = page.invitation_channels
     return render(
         request,
         "people_bank/person_detail.html",
         {
-            "person": person,
-            "partner": getattr(person, "patient_partner", None),
-            "improver": getattr(person, "hospital_improver", None),
-            "timeline": selectors.person_timeline(person),
-            "consents": selectors.latest_consents(person),
-            "conversation_form": forms.ConversationForm(),
+            "person": page.person,
+            "partner": page.partner,
+            "improver": page.improver,
+            "details": page,
+            "invited_by": None if channels is None else ", ".join(channels).lower(),
+            "timeline": selectors.person_timeline(page.person),
         },
     )
 

@@ -13,9 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from people_bank.models import ConsentRecord, EqualityMonitoring, Person
+from people_bank.models import AccessNeed, ConsentRecord, EqualityMonitoring, Person, TrainingRecord
 from ppe.models import AuditEvent
 from tests.factories import (
+    ClinicalManagementGroupFactory,
     ConversationFactory,
     HospitalImproverFactory,
     InterestFactory,
@@ -60,6 +61,52 @@ def test_a_person_page_costs_the_same_queries_however_long_their_history(ppi_cli
     for _ in range(20):
         ConversationFactory(person=partner.person, staff=ppi_user)
     assert _queries(ppi_client, url) == few
+
+
+def test_a_person_page_lists_services_issues_needs_and_training_in_their_order(ppi_client):
+    partner = PatientPartnerFactory()
+    person = partner.person
+    heart, eyes = ClinicalManagementGroupFactory(name="Heart"), ClinicalManagementGroupFactory(name="Eyes")
+    person.services.add(
+        ServiceFactory(name="Vascular", cmg=heart),
+        ServiceFactory(name="Cardiology", cmg=heart),
+        ServiceFactory(name="Retina", cmg=eyes),
+    )
+    person.interests.add(InterestFactory(name="Parking"), InterestFactory(name="Food"))
+    person.access_needs.add(
+        AccessNeed.objects.create(name="Step-free access"), AccessNeed.objects.create(name="BSL")
+    )
+    TrainingRecord.objects.create(partner=partner, course="Induction", completed_on=datetime.date(2025, 1, 6))
+    TrainingRecord.objects.create(
+        partner=partner,
+        course="Safeguarding",
+        completed_on=datetime.date(2025, 3, 2),
+        expires_on=datetime.date(2028, 3, 2),
+    )
+    someone_else = PatientPartnerFactory()
+    someone_else.person.interests.add(InterestFactory(name="Noise"))
+    TrainingRecord.objects.create(
+        partner=someone_else, course="Chairing", completed_on=datetime.date(2025, 2, 1)
+    )
+    for channels in ("phone", "email,post"):  # the latest statement is the one shown
+        ConsentRecord.objects.create(
+            person=person, kind="invitations", given=True, channels=channels, method="phone"
+        )
+
+    html = ppi_client.get(reverse("people_bank:person_detail", args=[person.pk])).content.decode()
+
+    assert "Retina (Eyes)<br>Cardiology (Heart)<br>Vascular (Heart)" in html
+    assert ">Food, Parking<" in html and ">BSL, Step-free access<" in html
+    assert html.index("Safeguarding") < html.index("Induction") and "Chairing" not in html
+    assert '2 Mar 2025</td><td class="nhsuk-table__cell">2 Mar 2028' in html and "Does not expire" in html
+    assert "Yes, by email, post<" in html and "Noise" not in html
+
+
+def test_a_person_with_no_lists_or_consent_has_none_recorded(ppi_client):
+    person = PersonFactory(can_be_invited=True)
+    html = ppi_client.get(reverse("people_bank:person_detail", args=[person.pk])).content.decode()
+    assert html.count("None recorded") == 3 and ">Yes<" in html and "Training" not in html
+    assert AuditEvent.objects.filter(action="view", subject_id=str(person.pk)).exists()
 
 
 def test_the_organisation_list_costs_the_same_queries_for_5_rows_and_50(ppi_client, ppi_user):

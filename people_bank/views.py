@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -29,7 +30,8 @@ from people_bank.templatetags.people_bank import staff_name
 from ppe import audit
 from ppe.access import public, requires
 from ppe.exports import formula_safe
-from ppe.formats import short_date
+from ppe.formats import long_date, short_date
+from ppe.links import row_url
 from ppe.paging import page_number
 
 PAGE_SIZE = 25
@@ -123,6 +125,31 @@ def person_create(request):
     )
 
 
+# The person page's actions, reversed once (ppe.links) rather than by a {% url %} each.
+PERSON_LINKS = (
+    *("person_conversation_add", "person_edit", "person_status", "consent", "equality", "partner_review"),
+    *("training_add", "partner_appoint", "subject_access", "person_erase", "improver_confirm"),
+)
+
+
+def _timeline_items(entries) -> list[tuple]:
+    # Each entry's lines as the page writes them, made here rather than by a dozen lookups
+    # and filters per entry in the template: (title, date and who, body, insight, follow-up).
+    items = []
+    for entry in entries:
+        when = f"{long_date(entry.at)} · {entry.by}" if entry.by else long_date(entry.at)
+        insight = follow_up = ""
+        if entry.kind == "conversation":
+            insight, follow_up = entry.extra["insight"], entry.extra["follow_up"]
+            if follow_up and entry.extra["follow_up_due"]:
+                follow_up += f" by {long_date(entry.extra['follow_up_due'])}"
+            if follow_up and entry.extra["follow_up_done_at"]:
+                follow_up += " (done)"
+        body = linebreaksbr(entry.body, autoescape=True) if entry.body else ""
+        items.append((entry.title, when, body, insight, follow_up))
+    return items
+
+
 @requires("people.view")
 def person_detail(request, pk: int):
     try:
@@ -139,8 +166,9 @@ def person_detail(request, pk: int):
             "partner": page.partner,
             "improver": page.improver,
             "details": page,
+            "links": {name: row_url(f"people_bank:{name}", pk) for name in PERSON_LINKS},
             "invited_by": None if channels is None else ", ".join(channels).lower(),
-            "timeline": selectors.person_timeline(page.person),
+            "timeline": _timeline_items(selectors.person_timeline(page.person)),
         },
     )
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
@@ -33,6 +34,7 @@ from django.utils import timezone
 from people_bank import rules
 from people_bank.models import (
     AccessNeed,
+    Agreement,
     Application,
     ApplicationStatusChange,
     ConsentRecord,
@@ -42,6 +44,7 @@ from people_bank.models import (
     HospitalImprover,
     Interest,
     Organisation,
+    OrganisationContact,
     PatientPartner,
     Person,
     PersonStatusChange,
@@ -50,6 +53,7 @@ from people_bank.models import (
     TenureReminder,
     TrainingRecord,
     contact_method_labels,
+    display_name,
 )
 from ppe.compiled import compiled_once
 
@@ -129,12 +133,14 @@ def person_page(pk: int) -> PersonPage:
     if not found:
         raise Person.DoesNotExist(f"No person {pk}")
     row = found[0]
-    person = _instance(Person, row, "")
+    person = _from_row(Person, row, PERSON_PAGE_FIELDS[Person])
     partner = improver = None
     if row["patient_partner__id"]:
-        partner = _instance(PatientPartner, row, "patient_partner__")
+        partner = _from_row(PatientPartner, row, PERSON_PAGE_FIELDS[PatientPartner], "patient_partner__")
     if row["hospital_improver__id"]:
-        improver = _instance(HospitalImprover, row, "hospital_improver__")
+        improver = _from_row(
+            HospitalImprover, row, PERSON_PAGE_FIELDS[HospitalImprover], "hospital_improver__"
+        )
     # As select_related leaves them: a role not held reads as missing, without a query.
     Person._meta.get_field("patient_partner").set_cached_value(person, partner)
     Person._meta.get_field("hospital_improver").set_cached_value(person, improver)
@@ -172,9 +178,9 @@ PERSON_PAGE_FIELDS = {
 }
 
 
-def _instance(model, row: dict, prefix: str):
-    # from_db takes a row's values in the order of the model's fields.
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in PERSON_PAGE_FIELDS[model]]
+def _from_row(model, row: dict, fields: tuple, prefix: str = ""):
+    """A model instance from a values() row, with `fields` loaded and the rest deferred."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in fields]  # from_db's order
     return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + name] for name in names])
 
 
@@ -345,16 +351,37 @@ def _timeline_entry(row: dict) -> TimelineEntry:
         title, body = f"Consent: {verb} {label.lower()}", _CONSENT_METHODS.get(body, body)
     else:
         title = f"Application to {row['t_round']}: {label}"
-    full_name = f"{row['t_first_name'] or ''} {row['t_last_name'] or ''}".strip()
-    return TimelineEntry(row["t_at"], kind, title, body, full_name or row["t_username"] or "", extra)
+    by = _staff_name(row["t_first_name"], row["t_last_name"], row["t_username"])
+    return TimelineEntry(row["t_at"], kind, title, body, by, extra)
 
 
-def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[Conversation]:
-    conversations = organisation.conversations.select_related("staff", "person").only(
-        *TIMELINE_FIELDS,
+def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[TimelineEntry]:
+    """An organisation's conversations, newest first, each titled with the person spoken to."""
+    channels, entries = _LABELS["conversation"], []
+    for row in _organisation_conversations(organisation.pk, limit=limit):
+        title = f"{channels.get(row['channel'], row['channel'])} conversation"
+        if row["person_id"]:
+            names = ("first_name", "last_name", "preferred_name", "erased_at")
+            title += f" with {display_name(*(row[f'person__{name}'] for name in names))}"
+        # Done or not, an organisation's follow-ups are shown as they were set.
+        extra = {name: row[name] for name in ("insight", "follow_up", "follow_up_due")}
+        by = _staff_name(row["staff__first_name"], row["staff__last_name"], row["staff__username"])
+        entries.append(TimelineEntry(row["happened_at"], "conversation", title, row["summary"], by, extra))
+    return entries
+
+
+@compiled_once
+def _organisation_conversations(organisation_id: int, *, limit: int) -> QuerySet:
+    return Conversation.objects.filter(organisation_id=organisation_id).values(
+        *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due", "person_id"),
         *("person__first_name", "person__last_name", "person__preferred_name", "person__erased_at"),
-    )
-    return list(conversations[:limit])
+        *("staff__username", "staff__first_name", "staff__last_name"),
+    )[:limit]
+
+
+def _staff_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """As the staff_name filter names a user, from their columns ("" for no one)."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 def organisations_for_list() -> QuerySet[Organisation]:
@@ -365,12 +392,77 @@ def organisations_for_list() -> QuerySet[Organisation]:
     )
 
 
-def organisation_for_page(pk: int) -> Organisation:
-    return (
-        Organisation.objects.select_related("owner")
-        .prefetch_related(Prefetch("contacts"), "agreements")
-        .get(pk=pk)
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisation: Organisation  # with its relationship owner, if any
+    contacts: list[dict]  # name, role, email, phone
+    agreements: list[dict]  # title, starts_on, ends_on
+
+
+ORGANISATION_PAGE_FIELDS = (
+    *("id", "name", "kind", "is_service_provider", "is_lobby", "is_advocate", "is_conduit"),
+    *("conditions", "communities", "area", "owner_id", "last_contact_at"),
+)
+OWNER_FIELDS = ("id", "username", "first_name", "last_name")
+
+
+def organisation_page(pk: int) -> OrganisationPage:
+    """An organisation with its owner, contacts and agreements, in two queries; raises
+    Organisation.DoesNotExist."""
+    found = _organisation_row(pk)
+    if not found:
+        raise Organisation.DoesNotExist(f"No organisation {pk}")
+    row = found[0]
+    organisation = _from_row(Organisation, row, ORGANISATION_PAGE_FIELDS)
+    owner = _from_row(User, row, OWNER_FIELDS, "owner__") if row["owner_id"] else None
+    Organisation._meta.get_field("owner").set_cached_value(organisation, owner)
+    contacts, agreements = [], []
+    for item in _organisation_lists(pk):
+        if item["o_kind"] == "contact":
+            contacts.append({name: item[f"o_{name}"] for name in ("name", "role", "email", "phone")})
+        else:
+            agreements.append({"title": item["o_name"], "starts_on": item["o_from"], "ends_on": item["o_to"]})
+    return OrganisationPage(organisation, contacts, agreements)
+
+
+@compiled_once
+def _organisation_row(organisation_id: int) -> QuerySet:
+    return Organisation.objects.filter(pk=organisation_id).values(
+        *ORGANISATION_PAGE_FIELDS, *(f"owner__{name}" for name in OWNER_FIELDS)
     )
+
+
+@compiled_once
+def _organisation_lists(organisation_id: int) -> QuerySet:
+    """Contacts (by name) and agreements (newest first) in one query (UNION ALL)."""
+    text, empty = TextField(), Value("", output_field=TextField())
+    no_date = Cast(Value(None), DateField())  # typed, as in _person_lists
+    contacts = OrganisationContact.objects.filter(organisation_id=organisation_id).annotate(
+        o_kind=Value("contact", output_field=text),
+        o_sort=Cast("name", text),
+        o_from=no_date,
+        o_order=F("id"),
+        o_name=Cast("name", text),
+        o_role=Cast("role", text),
+        o_email=Cast("email", text),
+        o_phone=Cast("phone", text),
+        o_to=no_date,
+    )
+    agreements = Agreement.objects.filter(organisation_id=organisation_id).annotate(
+        o_kind=Value("agreement", output_field=text),
+        o_sort=empty,
+        o_from=F("starts_on"),
+        o_order=-F("id"),
+        o_name=Cast("title", text),
+        o_role=empty,
+        o_email=empty,
+        o_phone=empty,
+        o_to=F("ends_on"),
+    )
+    columns = ("o_kind", "o_sort", "o_from", "o_order", "o_name", "o_role", "o_email", "o_phone", "o_to")
+    both = contacts.order_by().values(*columns).union(agreements.order_by().values(*columns), all=True)
+    # Contacts by name, then id; agreements (o_sort and o_from empty) newest start first.
+    return both.order_by("o_kind", "o_sort", "-o_from", "o_order")
 
 
 def consent_history(person: Person) -> QuerySet[ConsentRecord]:

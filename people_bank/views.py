@@ -143,7 +143,7 @@ def _timeline_items(entries) -> list[tuple]:
             insight, follow_up = entry.extra["insight"], entry.extra["follow_up"]
             if follow_up and entry.extra["follow_up_due"]:
                 follow_up += f" by {long_date(entry.extra['follow_up_due'])}"
-            if follow_up and entry.extra["follow_up_done_at"]:
+            if follow_up and entry.extra.get("follow_up_done_at"):
                 follow_up += " (done)"
         body = linebreaksbr(entry.body, autoescape=True) if entry.body else ""
         items.append((entry.title, when, body, insight, follow_up))
@@ -621,14 +621,23 @@ def organisation_create(request, pk: int | None = None):
 @requires("people.view")
 def organisation_detail(request, pk: int):
     try:
-        organisation = selectors.organisation_for_page(pk)
+        page = selectors.organisation_page(pk)
     except Organisation.DoesNotExist:
         raise Http404 from None
+    organisation = page.organisation
     return render(
         request,
         "people_bank/organisation_detail.html",
-        {"organisation": organisation, "timeline": selectors.organisation_timeline(organisation)},
+        {
+            "organisation": organisation,
+            "details": page,
+            "links": {name: row_url(f"people_bank:{name}", pk) for name in ORGANISATION_LINKS},
+            "timeline": _timeline_items(selectors.organisation_timeline(organisation)),
+        },
     )
+
+
+ORGANISATION_LINKS = ("organisation_conversation_add", "organisation_edit", "contact_add", "agreement_add")
 
 
 def _organisation_child(request, pk: int, form_class, title: str):

@@ -13,7 +13,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from people_bank.models import AccessNeed, ConsentRecord, EqualityMonitoring, Person, TrainingRecord
+from people_bank.models import (
+    AccessNeed,
+    Agreement,
+    ConsentRecord,
+    EqualityMonitoring,
+    OrganisationContact,
+    Person,
+    TrainingRecord,
+)
 from ppe.models import AuditEvent
 from tests.factories import (
     ClinicalManagementGroupFactory,
@@ -107,6 +115,30 @@ def test_a_person_with_no_lists_or_consent_has_none_recorded(ppi_client):
     html = ppi_client.get(reverse("people_bank:person_detail", args=[person.pk])).content.decode()
     assert html.count("None recorded") == 3 and ">Yes<" in html and "Training" not in html
     assert AuditEvent.objects.filter(action="view", subject_id=str(person.pk)).exists()
+
+
+def test_an_organisation_page_shows_its_contacts_agreements_and_conversations(ppi_client, ppi_user):
+    organisation = OrganisationFactory(owner=None, is_lobby=True)
+    for name in ("Zara Khan", "Adam Lee"):
+        OrganisationContact.objects.create(organisation=organisation, name=name, role="Chair")
+    for title, year in (("Old MoU", 2023), ("New MoU", 2025)):
+        Agreement.objects.create(organisation=organisation, title=title, starts_on=datetime.date(year, 4, 1))
+    erased = PersonFactory(first_name="Gone", erased_at=timezone.now())
+    ConversationFactory(
+        organisation=organisation, person=erased, staff=ppi_user, channel="phone", summary="A\nB"
+    )
+    ConversationFactory(organisation=organisation, person=None, staff=ppi_user, follow_up="Call back")
+    ConversationFactory(organisation=OrganisationFactory(), summary="Another organisation's")
+
+    html = ppi_client.get(reverse("people_bank:organisation_detail", args=[organisation.pk])).content.decode()
+
+    assert html.index("Adam Lee") < html.index("Zara Khan")
+    assert html.index("New MoU: from 1 Apr 2025") < html.index("Old MoU: from 1 Apr 2023")
+    assert "Phone conversation with Erased person" in html and "Gone" not in html
+    assert f" · {ppi_user.get_full_name() or ppi_user.username}</p>" in html
+    assert '<p class="nhsuk-body">A<br>B</p>' in html
+    assert "<strong>Follow-up:</strong> Call back</p>" in html and "Another organisation" not in html
+    assert ">Lobby<" in html
 
 
 def test_the_organisation_list_costs_the_same_queries_for_5_rows_and_50(ppi_client, ppi_user):

@@ -511,32 +511,45 @@ def improvers_confirmed() -> QuerySet[HospitalImprover]:
 
 def _due_querysets(today: datetime.date, days: int):
     until = today + datetime.timedelta(days=days)
-    partners = PatientPartner.objects.select_related("person").filter(person__erased_at__isnull=True)
+    partners = PatientPartner.objects.filter(person__erased_at__isnull=True)
     reviews = partners.filter(
         review_outcome=PatientPartner.Review.PENDING, review_due_on__range=(today, until)
     )
     ends = partners.filter(tenure_ends_on__range=(today, until))
-    return (
-        (reviews.order_by("review_due_on", "person__last_name"), "Review due", "review_due_on"),
-        (ends.order_by("tenure_ends_on", "person__last_name"), "Tenure ends", "tenure_ends_on"),
-    )
+    return ((reviews, "Review due", "review_due_on"), (ends, "Tenure ends", "tenure_ends_on"))
 
 
 def reviews_and_tenure_ends_due(
     today: datetime.date | None = None, days: int = 90, limit: int | None = None
 ) -> list[dict]:
-    """Reviews not yet held and tenure ends in the next `days` days, soonest first (the
-    first `limit` of them, if given)."""
+    """Reviews not yet held and tenure ends in the next `days` days, soonest first then by
+    surname (the first `limit` of them, if given), in one query: the partner's person (id
+    and name), what is due, when and in how many days."""
     today = today or timezone.localdate()
-    rows = []
-    for queryset, kind, field in _due_querysets(today, days):
-        for partner in queryset[:limit] if limit else queryset:
-            due_on = getattr(partner, field)
-            rows.append(
-                {"partner": partner, "kind": kind, "due_on": due_on, "days_left": (due_on - today).days}
-            )
-    rows.sort(key=lambda r: (r["due_on"], r["partner"].person.last_name))
-    return rows[:limit] if limit else rows
+    text = TextField()
+    reviews, ends = (
+        partners.order_by()
+        .annotate(
+            d_on=F(field),
+            d_last=Cast("person__last_name", text),
+            d_kind=Value(kind, output_field=text),
+            d_first=Cast("person__first_name", text),
+            d_preferred=Cast("person__preferred_name", text),
+        )
+        .values("person_id", "d_on", "d_last", "d_kind", "d_first", "d_preferred")
+        for partners, kind, field in _due_querysets(today, days)
+    )
+    found = reviews.union(ends, all=True).order_by("d_on", "d_last", "d_kind")
+    return [
+        {
+            "person_id": row["person_id"],
+            "name": display_name(row["d_first"], row["d_last"], row["d_preferred"], None),  # none erased
+            "kind": row["d_kind"],
+            "due_on": row["d_on"],
+            "days_left": (row["d_on"] - today).days,
+        }
+        for row in (found[:limit] if limit else found)
+    ]
 
 
 def reviews_and_tenure_ends_due_count(today: datetime.date | None = None, days: int = 90) -> int:

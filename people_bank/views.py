@@ -27,7 +27,7 @@ from people_bank.models import (
     RecruitmentRound,
 )
 from people_bank.templatetags.people_bank import staff_name
-from ppe import audit
+from ppe import audit, counts
 from ppe.access import public, requires
 from ppe.exports import formula_safe
 from ppe.formats import long_date, short_date
@@ -537,16 +537,30 @@ def person_import(request):
 def due(request):
     # Soonest first, a page at a time: a large bank has hundreds due in 90 days, and the
     # first page is the one that needs acting on.
-    number = page_number(request.GET.get("page"))
-    rows = selectors.reviews_and_tenure_ends_due(limit=number * DUE_PAGE_SIZE + 1)
+    number, today = page_number(request.GET.get("page")), timezone.localdate()
+    rows = selectors.reviews_and_tenure_ends_due(today, limit=number * DUE_PAGE_SIZE + 1)
+    page = _page(rows, request, size=DUE_PAGE_SIZE)
+    # The table's cells as plain values, as on the People list.
+    cells = [
+        (
+            row_url("people_bank:person_detail", r["person_id"]),
+            r["name"],
+            r["kind"],
+            short_date(r["due_on"]),
+            r["days_left"],
+        )
+        for r in page["rows"]
+    ]
+    # Kept as the home panel keeps it: counting every partner due is the page's dearest query.
+    total = counts.remember(
+        f"people_bank:due:{today}",
+        [PatientPartner, Person],
+        lambda: selectors.reviews_and_tenure_ends_due_count(today),
+    )
     return render(
         request,
         "people_bank/due.html",
-        {
-            "page": _page(rows, request, size=DUE_PAGE_SIZE),
-            "total": selectors.reviews_and_tenure_ends_due_count(),
-            "reminders": selectors.recent_reminders(),
-        },
+        {"page": page, "cells": cells, "total": total, "reminders": selectors.recent_reminders()},
     )
 
 

@@ -429,6 +429,21 @@ def test_reviews_due_come_soonest_first_fifty_to_a_page(ppi_client):
     assert ppi_client.get(reverse("people_bank:due"), {"page": "x"}).status_code == 200
 
 
+def test_the_number_due_changes_at_once_when_a_partner_is_reviewed_added_or_erased(ppi_client, ppi_user):
+    from people_bank import services
+
+    today = timezone.localdate()
+    first, second = (PatientPartnerFactory(review_due_on=today + datetime.timedelta(days=d)) for d in (5, 9))
+    url = reverse("people_bank:due")
+    assert "2 due." in ppi_client.get(url).content.decode()  # the count is now kept
+    services.partner_record_review(partner=first, outcome="satisfactory", reviewed_on=today, by=ppi_user)
+    assert "1 due." in ppi_client.get(url).content.decode()
+    PatientPartnerFactory(tenure_ends_on=today + datetime.timedelta(days=20))
+    assert "2 due." in ppi_client.get(url).content.decode()
+    services.person_erase(person=second.person, by=ppi_user)
+    assert "1 due." in ppi_client.get(url).content.decode()
+
+
 def test_the_home_panel_counts_change_at_once_when_a_sign_up_is_confirmed_or_erased(ppi_client, ppi_user):
     from people_bank import services
 

@@ -25,6 +25,7 @@ from people_bank.models import (
     PatientPartner,
     Person,
     RecruitmentRound,
+    ReferencePopulation,
 )
 from people_bank.templatetags.people_bank import staff_name
 from ppe import audit, counts
@@ -567,12 +568,36 @@ def due(request):
 @requires("equality.view")
 def representation_page(request):
     audit.record(request, "view", subject_type="people_bank.equalitymonitoring", detail="representation")
+    # Kept until an equality answer or a reference share changes (people_bank.signals).
+    sections = counts.remember(
+        "people_bank:representation", [EqualityMonitoring, ReferencePopulation], _representation_sections
+    )
+    return render(request, "people_bank/representation.html", {"sections": sections})
+
+
+def _representation_sections() -> list[tuple]:
+    """Each characteristic's table, its cells as text: the numbers written as the template
+    wrote them, without localising some two hundred of them on every view."""
     names = {
         n: EqualityMonitoring._meta.get_field(n).verbose_name.capitalize()
         for n in EqualityMonitoring.CHARACTERISTICS
     }
-    sections = [(names[k], rows) for k, rows in selectors.representation().items()]
-    return render(request, "people_bank/representation.html", {"sections": sections})
+    return [
+        (
+            str(names[k]),
+            [
+                (
+                    str(row.label),
+                    str(row.count),
+                    f"{row.share:f}%",
+                    "–" if row.reference is None else f"{row.reference:f}%",
+                    row.under_represented,
+                )
+                for row in rows
+            ],
+        )
+        for k, rows in selectors.representation().items()
+    ]
 
 
 @requires("equality.view")

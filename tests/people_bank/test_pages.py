@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -442,6 +443,28 @@ def test_the_number_due_changes_at_once_when_a_partner_is_reviewed_added_or_eras
     assert "2 due." in ppi_client.get(url).content.decode()
     services.person_erase(person=second.person, by=ppi_user)
     assert "1 due." in ppi_client.get(url).content.decode()
+
+
+def test_the_representation_page_follows_new_answers_erasures_and_reference_shares(ppi_client, ppi_user):
+    from people_bank import services
+
+    def sex_row(label: str) -> str:
+        html = ppi_client.get(reverse("people_bank:representation")).content.decode()
+        row = html[html.index(f'<th scope="row" class="nhsuk-table__header">{label}</th>') :]
+        return re.sub(r"<[^>]+>", " ", row[: row.index("</tr>")]).split()[1:]
+
+    first, second = PersonFactory(), PersonFactory()
+    services.equality_save(person=first, answers={"sex": "female"}, by=ppi_user)
+    assert sex_row("Female") == ["1", "100.0%", "–"]  # now kept
+    services.equality_save(person=second, answers={"sex": "male"}, by=ppi_user)
+    assert sex_row("Female") == ["1", "50.0%", "–"]
+    ppi_client.post(
+        reverse("people_bank:reference_edit"),
+        {"characteristic": "sex", "category": "female", "percent": "70"},
+    )
+    assert sex_row("Female") == ["1", "50.0%", "70.00%", "Under-represented"]
+    services.person_erase(person=second, by=ppi_user)
+    assert sex_row("Female") == ["1", "100.0%", "70.00%"]
 
 
 def test_the_home_panel_counts_change_at_once_when_a_sign_up_is_confirmed_or_erased(ppi_client, ppi_user):

@@ -98,6 +98,16 @@ def display_name(first_name: str, last_name: str, preferred_name: str, erased_at
     return f"{preferred_name or first_name} {last_name}".strip()
 
 
+def role_tags(partner: bool, improver: bool, confirmed) -> list[tuple[str, str]]:
+    """The roles held as the pages tag them: the words and the tag's colour."""
+    tags = [("Patient Partner", "blue")] if partner else []
+    if improver:
+        tags.append(
+            ("Hospital Improver", "green") if confirmed else ("Hospital Improver (to confirm)", "yellow")
+        )
+    return tags
+
+
 class Person(models.Model):
     """Someone in the People Bank: a Patient Partner, a Hospital Improver, both, or a
     contact at an organisation. Role details live in their own one-to-one records."""
@@ -199,14 +209,10 @@ class Person(models.Model):
 
     @property
     def role_tags(self) -> list[tuple[str, str]]:
-        """The roles held as the pages tag them: the words and the tag's colour."""
-        tags = [("Patient Partner", "blue")] if self.partner_role else []
-        if improver := self.improver_role:
-            if improver.confirmed_at:
-                tags.append(("Hospital Improver", "green"))
-            else:
-                tags.append(("Hospital Improver (to confirm)", "yellow"))
-        return tags
+        improver = self.improver_role
+        return role_tags(
+            self.partner_role is not None, improver is not None, improver and improver.confirmed_at
+        )
 
     @property
     def day_list(self) -> list[str]:

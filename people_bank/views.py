@@ -26,6 +26,8 @@ from people_bank.models import (
     Person,
     RecruitmentRound,
     ReferencePopulation,
+    display_name,
+    role_tags,
 )
 from people_bank.templatetags.people_bank import staff_name
 from ppe import audit, counts
@@ -75,17 +77,21 @@ STATUS_LABELS = dict(Person.Status.choices)
 KIND_LABELS = dict(Organisation.Kind.choices)
 
 
-def _person_rows(people) -> list[tuple]:
+def _person_rows(people: list[dict]) -> list[tuple]:
     # The table's cells as plain values: a lookup by the template engine costs more than
     # the rest of a cell, and the list makes a dozen on each of its rows.
     return [
         (
-            p.get_absolute_url(),
-            p.display_name,
-            p.role_tags,
-            STATUS_LABELS.get(p.status, p.status),
-            p.can_be_invited,
-            short_date(p.last_contact_at) if p.last_contact_at else "Never",
+            row_url("people_bank:person_detail", p["id"]),
+            display_name(p["first_name"], p["last_name"], p["preferred_name"], p["erased_at"]),
+            role_tags(
+                p["patient_partner__id"] is not None,
+                p["hospital_improver__id"] is not None,
+                p["hospital_improver__confirmed_at"],
+            ),
+            STATUS_LABELS.get(p["status"], p["status"]),
+            p["can_be_invited"],
+            short_date(p["last_contact_at"]) if p["last_contact_at"] else "Never",
         )
         for p in people
     ]

@@ -33,6 +33,7 @@ from tests.factories import (
     PatientPartnerFactory,
     PersonFactory,
     ServiceFactory,
+    UserFactory,
 )
 from tests.people_bank.form_data import nhs_date
 
@@ -149,6 +150,20 @@ def test_the_organisation_list_costs_the_same_queries_for_5_rows_and_50(ppi_clie
     for _ in range(45):
         OrganisationFactory(owner=ppi_user)
     assert _queries(ppi_client, reverse("people_bank:organisation_list")) == few
+
+
+def test_the_people_list_tags_each_role_and_names_people_as_they_prefer(ppi_client):
+    both = PatientPartnerFactory(
+        person__first_name="Robert", person__preferred_name="Bob", person__last_name="Ash"
+    )
+    HospitalImproverFactory(person=both.person, confirmed_at=timezone.now(), confirmed_by=UserFactory())
+    HospitalImproverFactory(person__first_name="Cai", person__last_name="Birch")
+    html = ppi_client.get(LIST, {"sort": "name"}).content.decode()
+    ash, birch = html[html.index("Bob Ash") :], html[html.index("Cai Birch") :]
+    assert ash.index("Patient Partner") < ash.index(">Hospital Improver<") < ash.index("Cai Birch")
+    assert (
+        "Hospital Improver (to confirm)" in birch and "Patient Partner" not in birch[: birch.index("</tr>")]
+    )
 
 
 def test_search_finds_people_by_name_email_or_postcode(ppi_client):

@@ -228,14 +228,6 @@ class TimelineEntry:
     extra: object = None
 
 
-# What a timeline shows of a conversation: a busy person or organisation has hundreds, and
-# whole rows (with the staff member's) cost more to build than to fetch.
-TIMELINE_FIELDS = (
-    *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due", "follow_up_done_at"),
-    *("person_id", "organisation_id", "staff__username", "staff__first_name", "staff__last_name"),
-)
-
-
 def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
     """Conversations, status changes, consent and applications, newest first: one query,
     the four tables' rows put together (UNION ALL) in the same columns."""
@@ -359,6 +351,8 @@ def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[T
 
 @compiled_once
 def _organisation_conversations(organisation_id: int, *, limit: int) -> QuerySet:
+    # Only what the timeline shows: a busy organisation has hundreds of conversations, and
+    # whole rows (with the staff member's and the person's) cost more to build than to fetch.
     return Conversation.objects.filter(organisation_id=organisation_id).values(
         *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due", "person_id"),
         *("person__first_name", "person__last_name", "person__preferred_name", "person__erased_at"),

@@ -9,7 +9,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -26,6 +26,12 @@ def _text(queryset, name, value):
         return queryset
     # One lower-cased column: `LIKE '%term%'` that a trigram GIN index answers on PostgreSQL.
     return queryset.filter(search_text__contains=term)
+
+
+def _chosen(value) -> bool:
+    """Whether a multiple choice control has options chosen. None chosen is the field's
+    queryset.none(), and asking a queryset whether it is empty compiles and runs it."""
+    return not value.query.is_empty() if isinstance(value, QuerySet) else bool(value)
 
 
 class NHSFilterSet(KeptChoicesFilterSet):
@@ -124,13 +130,13 @@ class PersonFilter(NHSFilterSet):
         return queryset
 
     def filter_services(self, queryset, name, value):
-        if not value:
+        if not _chosen(value):
             return queryset
         link = Person.services.through.objects.filter(person_id=OuterRef("pk"), service__in=value)
         return queryset.filter(Exists(link))
 
     def filter_interests(self, queryset, name, value):
-        if not value:
+        if not _chosen(value):
             return queryset
         link = Person.interests.through.objects.filter(person_id=OuterRef("pk"), interest__in=value)
         return queryset.filter(Exists(link))

@@ -91,6 +91,23 @@ def search_text_for(*parts: str) -> str:
     return " ".join(p.strip().lower() for p in parts if p and p.strip())
 
 
+def display_name(first_name: str, last_name: str, preferred_name: str, erased_at) -> str:
+    """How the pages name a person (Person.display_name), from their columns alone."""
+    if erased_at:
+        return "Erased person"
+    return f"{preferred_name or first_name} {last_name}".strip()
+
+
+def role_tags(partner: bool, improver: bool, confirmed) -> list[tuple[str, str]]:
+    """The roles held as the pages tag them: the words and the tag's colour."""
+    tags = [("Patient Partner", "blue")] if partner else []
+    if improver:
+        tags.append(
+            ("Hospital Improver", "green") if confirmed else ("Hospital Improver (to confirm)", "yellow")
+        )
+    return tags
+
+
 class Person(models.Model):
     """Someone in the People Bank: a Patient Partner, a Hospital Improver, both, or a
     contact at an organisation. Role details live in their own one-to-one records."""
@@ -173,10 +190,7 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.erased_at:
-            return "Erased person"
-        first = self.preferred_name or self.first_name
-        return f"{first} {self.last_name}".strip()
+        return display_name(self.first_name, self.last_name, self.preferred_name, self.erased_at)
 
     @property
     def full_name(self) -> str:
@@ -195,14 +209,10 @@ class Person(models.Model):
 
     @property
     def role_tags(self) -> list[tuple[str, str]]:
-        """The roles held as the pages tag them: the words and the tag's colour."""
-        tags = [("Patient Partner", "blue")] if self.partner_role else []
-        if improver := self.improver_role:
-            if improver.confirmed_at:
-                tags.append(("Hospital Improver", "green"))
-            else:
-                tags.append(("Hospital Improver (to confirm)", "yellow"))
-        return tags
+        improver = self.improver_role
+        return role_tags(
+            self.partner_role is not None, improver is not None, improver and improver.confirmed_at
+        )
 
     @property
     def day_list(self) -> list[str]:
@@ -345,8 +355,13 @@ class ConsentRecord(models.Model):
 
     @property
     def channel_labels(self) -> list[str]:
-        labels = dict(ContactMethod.choices)
-        return [labels.get(c, c) for c in self.channels.split(",") if c]
+        return contact_method_labels(self.channels)
+
+
+def contact_method_labels(codes: str) -> list[str]:
+    """The contact methods of a comma-separated list of codes ("email,phone"), as labels."""
+    labels = dict(ContactMethod.choices)
+    return [labels.get(c, c) for c in codes.split(",") if c]
 
 
 # --- Equality monitoring (special-category data: PPI team only, audited) --------------------

@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import User
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Case,
     Count,
@@ -16,6 +18,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -30,6 +33,8 @@ from django.utils import timezone
 
 from people_bank import rules
 from people_bank.models import (
+    AccessNeed,
+    Agreement,
     Application,
     ApplicationStatusChange,
     ConsentRecord,
@@ -37,13 +42,20 @@ from people_bank.models import (
     Conversation,
     EqualityMonitoring,
     HospitalImprover,
+    Interest,
     Organisation,
+    OrganisationContact,
     PatientPartner,
     Person,
+    PersonStatusChange,
     ReferencePopulation,
     Service,
     TenureReminder,
+    TrainingRecord,
+    contact_method_labels,
+    display_name,
 )
+from ppe.compiled import compiled_once
 
 IMPROVER_TARGET = 40
 
@@ -51,33 +63,20 @@ IMPROVER_TARGET = 40
 # --- Lists and pages ------------------------------------------------------------------------
 
 
-def people_for_list() -> QuerySet[Person]:
-    """People for the People Bank list: the columns the table shows and nothing more, with
-    roles joined in (one-to-one) so the page runs the same queries for 10 rows or 100,000."""
-    return Person.objects.select_related("patient_partner", "hospital_improver").only(
-        "id",
-        "first_name",
-        "last_name",
-        "preferred_name",
-        "status",
-        "preferred_contact",
-        "last_contact_at",
-        "can_be_invited",
-        "erased_at",
-        "patient_partner__id",
-        "patient_partner__review_due_on",
-        "patient_partner__tenure_ends_on",
-        "hospital_improver__id",
-        "hospital_improver__confirmed_at",
-    )
+# The columns the People Bank list shows, with the roles joined in (one-to-one).
+PEOPLE_LIST_COLUMNS = (
+    *("id", "first_name", "last_name", "preferred_name", "status", "can_be_invited", "last_contact_at"),
+    *("erased_at", "patient_partner__id", "hospital_improver__id", "hospital_improver__confirmed_at"),
+)
 
 
-def people_page(people: QuerySet[Person], offset: int, count: int) -> list[Person]:
-    """`count` people of a filtered, ordered list from `offset`, with the columns the list
-    shows. The page's people are chosen first, over the person table and whatever joins the
-    filters need; only they are then joined to their roles. A search matching a thousand
-    people otherwise joined all thousand before keeping a page of them."""
-    ordered = people_for_list().order_by(*people.query.order_by)
+def people_page(people: QuerySet[Person], offset: int, count: int) -> list[dict]:
+    """`count` people of a filtered, ordered list from `offset`, as rows of the columns the
+    list shows (values: a page of people with two roles each is some eighty model instances).
+    The page's people are chosen first, over the person table and whatever joins the filters
+    need; only they are then joined to their roles. A search matching a thousand people
+    otherwise joined all thousand before keeping a page of them."""
+    ordered = Person.objects.order_by(*people.query.order_by).values(*PEOPLE_LIST_COLUMNS)
     if not people.query.where and not offset:  # the whole bank's first page: straight from its index
         return list(ordered[:count])
     chosen = people.values("pk")[offset : offset + count]
@@ -85,6 +84,7 @@ def people_page(people: QuerySet[Person], offset: int, count: int) -> list[Perso
 
 
 def person_for_page(pk: int) -> Person:
+    """A person with their roles and lists as model instances (the subject access export)."""
     return (
         Person.objects.select_related("patient_partner", "hospital_improver")
         .prefetch_related(
@@ -98,6 +98,127 @@ def person_for_page(pk: int) -> Person:
 
 
 @dataclass(frozen=True)
+class PersonPage:
+    """What a person's page shows besides the timeline. The lists are as the page words
+    them: a service with its CMG ("Cardiology (Heart)"), a training record as a dict."""
+
+    person: Person
+    partner: PatientPartner | None
+    improver: HospitalImprover | None
+    services: list[str]
+    interests: list[str]
+    access_needs: list[str]
+    training: list[dict]
+    # The contact methods of the latest statement about invitations, None without one.
+    invitation_channels: list[str] | None
+
+
+def person_page(pk: int) -> PersonPage:
+    """A person, their roles and what they told us, in two queries (one row, one list);
+    raises Person.DoesNotExist."""
+    found = _person_row(pk)
+    if not found:
+        raise Person.DoesNotExist(f"No person {pk}")
+    row = found[0]
+    person = _from_row(Person, row, PERSON_PAGE_FIELDS[Person])
+    partner = improver = None
+    if row["patient_partner__id"]:
+        partner = _from_row(PatientPartner, row, PERSON_PAGE_FIELDS[PatientPartner], "patient_partner__")
+    if row["hospital_improver__id"]:
+        improver = _from_row(
+            HospitalImprover, row, PERSON_PAGE_FIELDS[HospitalImprover], "hospital_improver__"
+        )
+    # As select_related leaves them: a role not held reads as missing, without a query.
+    Person._meta.get_field("patient_partner").set_cached_value(person, partner)
+    Person._meta.get_field("hospital_improver").set_cached_value(person, improver)
+    lists: dict[str, list] = {"service": [], "interest": [], "access_need": [], "training": []}
+    for item in _person_lists(pk):
+        kind, label = item["l_kind"], item["l_label"]
+        if kind == "service":
+            lists[kind].append(f"{label} ({item['l_sort']})")
+        elif kind == "training":
+            lists[kind].append({"course": label, "completed_on": item["l_on"], "expires_on": item["l_until"]})
+        else:
+            lists[kind].append(label)
+    channels = row["invitation_channels"]
+    return PersonPage(
+        person,
+        partner,
+        improver,
+        services=lists["service"],
+        interests=lists["interest"],
+        access_needs=lists["access_need"],
+        training=lists["training"] if partner else [],
+        invitation_channels=None if channels is None else contact_method_labels(channels),
+    )
+
+
+# The columns the person page shows of each: the rest of a row is left deferred.
+PERSON_PAGE_FIELDS = {
+    Person: (
+        *("id", "first_name", "last_name", "preferred_name", "email", "phone", "postcode"),
+        *("preferred_contact", "access_notes", "status", "joined_on", "online", "face_to_face"),
+        *("days", "can_be_invited", "last_contact_at", "erased_at"),
+    ),
+    PatientPartner: ("id", "started_on", "review_outcome", "reviewed_on", "review_due_on", "tenure_ends_on"),
+    HospitalImprover: ("id", "signed_up_at", "signed_up_online", "last_service_use_on", "confirmed_at"),
+}
+
+
+def _from_row(model, row: dict, fields: tuple, prefix: str = ""):
+    """A model instance from a values() row, with `fields` loaded and the rest deferred."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in fields]  # from_db's order
+    return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + name] for name in names])
+
+
+@compiled_once
+def _person_row(person_id: int) -> QuerySet:
+    invitations = ConsentRecord.objects.filter(person=OuterRef("pk"), kind=ConsentRecord.Kind.INVITATIONS)
+    return Person.objects.filter(pk=person_id).values(
+        *PERSON_PAGE_FIELDS[Person],
+        *(f"patient_partner__{name}" for name in PERSON_PAGE_FIELDS[PatientPartner]),
+        *(f"hospital_improver__{name}" for name in PERSON_PAGE_FIELDS[HospitalImprover]),
+        invitation_channels=Subquery(invitations.order_by("-recorded_at", "-id").values("channels")[:1]),
+    )
+
+
+@compiled_once
+def _person_lists(person_id: int) -> QuerySet:
+    """Services, issues, access needs and training, one query (UNION ALL), each kind in its
+    own order: services by CMG then name, the names, training newest first."""
+    text, empty = TextField(), Value("", output_field=TextField())
+    # Typed: a bare NULL in the first parts would make the column text for the last.
+    no_date, no_id = Cast(Value(None), DateField()), Cast(Value(None), IntegerField())
+
+    def part(rows, kind: str, *, sort=empty, on=no_date, until=no_date, row_id=no_id, label="name"):
+        return rows.annotate(
+            l_kind=Value(kind, output_field=text),
+            l_sort=sort,
+            l_on=on,
+            l_id=row_id,
+            l_label=Cast(label, text),
+            l_until=until,
+        ).values("l_kind", "l_sort", "l_on", "l_id", "l_label", "l_until")
+
+    parts = (
+        part(
+            Service.objects.filter(people__id=person_id).order_by(), "service", sort=Cast("cmg__name", text)
+        ),
+        part(Interest.objects.filter(people__id=person_id).order_by(), "interest"),
+        part(AccessNeed.objects.filter(people__id=person_id).order_by(), "access_need"),
+        part(
+            TrainingRecord.objects.filter(partner__person_id=person_id).order_by(),
+            "training",
+            on=F("completed_on"),
+            until=F("expires_on"),
+            row_id=F("id"),
+            label="course",
+        ),
+    )
+    return parts[0].union(*parts[1:], all=True).order_by("l_kind", "l_sort", "-l_on", "-l_id", "l_label")
+
+
+@dataclass(frozen=True)
 class TimelineEntry:
     at: datetime.datetime
     kind: str
@@ -107,17 +228,14 @@ class TimelineEntry:
     extra: object = None
 
 
-# What a timeline shows of a conversation: a busy person or organisation has hundreds, and
-# whole rows (with the staff member's) cost more to build than to fetch.
-TIMELINE_FIELDS = (
-    *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due", "follow_up_done_at"),
-    *("person_id", "organisation_id", "staff__username", "staff__first_name", "staff__last_name"),
-)
-
-
 def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
     """Conversations, status changes, consent and applications, newest first: one query,
     the four tables' rows put together (UNION ALL) in the same columns."""
+    return [_timeline_entry(row) for row in _timeline_rows(person.pk, limit=limit)]
+
+
+@compiled_once
+def _timeline_rows(person_id: int, *, limit: int) -> QuerySet:
     text, none = TextField(), Value(None, output_field=TextField())
 
     def part(rows, kind: str, *, at: str, code: str, flag, body: str, by: str, conversation=False, round=""):
@@ -139,7 +257,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
 
     empty = Value("", output_field=text)
     conversations = part(
-        person.conversations.order_by(),
+        Conversation.objects.filter(person_id=person_id).order_by(),
         "conversation",
         at="happened_at",
         code="channel",
@@ -149,7 +267,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         conversation=True,
     )
     status_changes = part(
-        person.status_changes.order_by(),
+        PersonStatusChange.objects.filter(person_id=person_id).order_by(),
         "status",
         at="at",
         code="to_status",
@@ -158,7 +276,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         by="by",
     )
     consents = part(
-        person.consents.order_by(),
+        ConsentRecord.objects.filter(person_id=person_id).order_by(),
         "consent",
         at="recorded_at",
         code="kind",
@@ -167,7 +285,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         by="recorded_by",
     )
     applications = part(
-        ApplicationStatusChange.objects.filter(application__person=person).order_by(),
+        ApplicationStatusChange.objects.filter(application__person_id=person_id).order_by(),
         "application",
         at="at",
         code="to_status",
@@ -177,8 +295,7 @@ def person_timeline(person: Person, limit: int = 50) -> list[TimelineEntry]:
         round="application__round__title",
     )
     parts = (conversations, status_changes, consents, applications)
-    rows = parts[0].union(*parts[1:], all=True).order_by("-t_at", "t_kind")[:limit]
-    return [_timeline_entry(row) for row in rows]
+    return parts[0].union(*parts[1:], all=True).order_by("-t_at", "t_kind")[:limit]
 
 
 TIMELINE_COLUMNS = (
@@ -213,16 +330,39 @@ def _timeline_entry(row: dict) -> TimelineEntry:
         title, body = f"Consent: {verb} {label.lower()}", _CONSENT_METHODS.get(body, body)
     else:
         title = f"Application to {row['t_round']}: {label}"
-    full_name = f"{row['t_first_name'] or ''} {row['t_last_name'] or ''}".strip()
-    return TimelineEntry(row["t_at"], kind, title, body, full_name or row["t_username"] or "", extra)
+    by = _staff_name(row["t_first_name"], row["t_last_name"], row["t_username"])
+    return TimelineEntry(row["t_at"], kind, title, body, by, extra)
 
 
-def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[Conversation]:
-    conversations = organisation.conversations.select_related("staff", "person").only(
-        *TIMELINE_FIELDS,
+def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[TimelineEntry]:
+    """An organisation's conversations, newest first, each titled with the person spoken to."""
+    channels, entries = _LABELS["conversation"], []
+    for row in _organisation_conversations(organisation.pk, limit=limit):
+        title = f"{channels.get(row['channel'], row['channel'])} conversation"
+        if row["person_id"]:
+            names = ("first_name", "last_name", "preferred_name", "erased_at")
+            title += f" with {display_name(*(row[f'person__{name}'] for name in names))}"
+        # Done or not, an organisation's follow-ups are shown as they were set.
+        extra = {name: row[name] for name in ("insight", "follow_up", "follow_up_due")}
+        by = _staff_name(row["staff__first_name"], row["staff__last_name"], row["staff__username"])
+        entries.append(TimelineEntry(row["happened_at"], "conversation", title, row["summary"], by, extra))
+    return entries
+
+
+@compiled_once
+def _organisation_conversations(organisation_id: int, *, limit: int) -> QuerySet:
+    # Only what the timeline shows: a busy organisation has hundreds of conversations, and
+    # whole rows (with the staff member's and the person's) cost more to build than to fetch.
+    return Conversation.objects.filter(organisation_id=organisation_id).values(
+        *("happened_at", "channel", "summary", "insight", "follow_up", "follow_up_due", "person_id"),
         *("person__first_name", "person__last_name", "person__preferred_name", "person__erased_at"),
-    )
-    return list(conversations[:limit])
+        *("staff__username", "staff__first_name", "staff__last_name"),
+    )[:limit]
+
+
+def _staff_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """As the staff_name filter names a user, from their columns ("" for no one)."""
+    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 def organisations_for_list() -> QuerySet[Organisation]:
@@ -233,23 +373,81 @@ def organisations_for_list() -> QuerySet[Organisation]:
     )
 
 
-def organisation_for_page(pk: int) -> Organisation:
-    return (
-        Organisation.objects.select_related("owner")
-        .prefetch_related(Prefetch("contacts"), "agreements")
-        .get(pk=pk)
+@dataclass(frozen=True)
+class OrganisationPage:
+    organisation: Organisation  # with its relationship owner, if any
+    contacts: list[dict]  # name, role, email, phone
+    agreements: list[dict]  # title, starts_on, ends_on
+
+
+ORGANISATION_PAGE_FIELDS = (
+    *("id", "name", "kind", "is_service_provider", "is_lobby", "is_advocate", "is_conduit"),
+    *("conditions", "communities", "area", "owner_id", "last_contact_at"),
+)
+OWNER_FIELDS = ("id", "username", "first_name", "last_name")
+
+
+def organisation_page(pk: int) -> OrganisationPage:
+    """An organisation with its owner, contacts and agreements, in two queries; raises
+    Organisation.DoesNotExist."""
+    found = _organisation_row(pk)
+    if not found:
+        raise Organisation.DoesNotExist(f"No organisation {pk}")
+    row = found[0]
+    organisation = _from_row(Organisation, row, ORGANISATION_PAGE_FIELDS)
+    owner = _from_row(User, row, OWNER_FIELDS, "owner__") if row["owner_id"] else None
+    Organisation._meta.get_field("owner").set_cached_value(organisation, owner)
+    contacts, agreements = [], []
+    for item in _organisation_lists(pk):
+        if item["o_kind"] == "contact":
+            contacts.append({name: item[f"o_{name}"] for name in ("name", "role", "email", "phone")})
+        else:
+            agreements.append({"title": item["o_name"], "starts_on": item["o_from"], "ends_on": item["o_to"]})
+    return OrganisationPage(organisation, contacts, agreements)
+
+
+@compiled_once
+def _organisation_row(organisation_id: int) -> QuerySet:
+    return Organisation.objects.filter(pk=organisation_id).values(
+        *ORGANISATION_PAGE_FIELDS, *(f"owner__{name}" for name in OWNER_FIELDS)
     )
+
+
+@compiled_once
+def _organisation_lists(organisation_id: int) -> QuerySet:
+    """Contacts (by name) and agreements (newest first) in one query (UNION ALL)."""
+    text, empty = TextField(), Value("", output_field=TextField())
+    no_date = Cast(Value(None), DateField())  # typed, as in _person_lists
+    contacts = OrganisationContact.objects.filter(organisation_id=organisation_id).annotate(
+        o_kind=Value("contact", output_field=text),
+        o_sort=Cast("name", text),
+        o_from=no_date,
+        o_order=F("id"),
+        o_name=Cast("name", text),
+        o_role=Cast("role", text),
+        o_email=Cast("email", text),
+        o_phone=Cast("phone", text),
+        o_to=no_date,
+    )
+    agreements = Agreement.objects.filter(organisation_id=organisation_id).annotate(
+        o_kind=Value("agreement", output_field=text),
+        o_sort=empty,
+        o_from=F("starts_on"),
+        o_order=-F("id"),
+        o_name=Cast("title", text),
+        o_role=empty,
+        o_email=empty,
+        o_phone=empty,
+        o_to=F("ends_on"),
+    )
+    columns = ("o_kind", "o_sort", "o_from", "o_order", "o_name", "o_role", "o_email", "o_phone", "o_to")
+    both = contacts.order_by().values(*columns).union(agreements.order_by().values(*columns), all=True)
+    # Contacts by name, then id; agreements (o_sort and o_from empty) newest start first.
+    return both.order_by("o_kind", "o_sort", "-o_from", "o_order")
 
 
 def consent_history(person: Person) -> QuerySet[ConsentRecord]:
     return person.consents.select_related("recorded_by")
-
-
-def latest_consents(person: Person) -> dict[str, ConsentRecord]:
-    latest: dict[str, ConsentRecord] = {}
-    for record in person.consents.all():  # newest first
-        latest.setdefault(record.kind, record)
-    return latest
 
 
 def improvers_awaiting_confirmation() -> QuerySet[HospitalImprover]:
@@ -294,32 +492,45 @@ def improvers_confirmed() -> QuerySet[HospitalImprover]:
 
 def _due_querysets(today: datetime.date, days: int):
     until = today + datetime.timedelta(days=days)
-    partners = PatientPartner.objects.select_related("person").filter(person__erased_at__isnull=True)
+    partners = PatientPartner.objects.filter(person__erased_at__isnull=True)
     reviews = partners.filter(
         review_outcome=PatientPartner.Review.PENDING, review_due_on__range=(today, until)
     )
     ends = partners.filter(tenure_ends_on__range=(today, until))
-    return (
-        (reviews.order_by("review_due_on", "person__last_name"), "Review due", "review_due_on"),
-        (ends.order_by("tenure_ends_on", "person__last_name"), "Tenure ends", "tenure_ends_on"),
-    )
+    return ((reviews, "Review due", "review_due_on"), (ends, "Tenure ends", "tenure_ends_on"))
 
 
 def reviews_and_tenure_ends_due(
     today: datetime.date | None = None, days: int = 90, limit: int | None = None
 ) -> list[dict]:
-    """Reviews not yet held and tenure ends in the next `days` days, soonest first (the
-    first `limit` of them, if given)."""
+    """Reviews not yet held and tenure ends in the next `days` days, soonest first then by
+    surname (the first `limit` of them, if given), in one query: the partner's person (id
+    and name), what is due, when and in how many days."""
     today = today or timezone.localdate()
-    rows = []
-    for queryset, kind, field in _due_querysets(today, days):
-        for partner in queryset[:limit] if limit else queryset:
-            due_on = getattr(partner, field)
-            rows.append(
-                {"partner": partner, "kind": kind, "due_on": due_on, "days_left": (due_on - today).days}
-            )
-    rows.sort(key=lambda r: (r["due_on"], r["partner"].person.last_name))
-    return rows[:limit] if limit else rows
+    text = TextField()
+    reviews, ends = (
+        partners.order_by()
+        .annotate(
+            d_on=F(field),
+            d_last=Cast("person__last_name", text),
+            d_kind=Value(kind, output_field=text),
+            d_first=Cast("person__first_name", text),
+            d_preferred=Cast("person__preferred_name", text),
+        )
+        .values("person_id", "d_on", "d_last", "d_kind", "d_first", "d_preferred")
+        for partners, kind, field in _due_querysets(today, days)
+    )
+    found = reviews.union(ends, all=True).order_by("d_on", "d_last", "d_kind")
+    return [
+        {
+            "person_id": row["person_id"],
+            "name": display_name(row["d_first"], row["d_last"], row["d_preferred"], None),  # none erased
+            "kind": row["d_kind"],
+            "due_on": row["d_on"],
+            "days_left": (row["d_on"] - today).days,
+        }
+        for row in (found[:limit] if limit else found)
+    ]
 
 
 def reviews_and_tenure_ends_due_count(today: datetime.date | None = None, days: int = 90) -> int:

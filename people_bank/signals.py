@@ -1,10 +1,11 @@
 """Forget the cached whole-bank equality counts whenever an equality record changes, and
-what payments keeps about a month (ppe.counts) whenever a ledger entry or a person does."""
+what payments keeps about a month (ppe.counts) whenever a ledger entry or a person does,
+and the representation page's tables whenever an answer or a reference share does."""
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
-from people_bank.models import EqualityMonitoring, Person
+from people_bank.models import EqualityMonitoring, Person, ReferencePopulation
 from people_bank.payments.models import LedgerEntry
 from people_bank.selectors import WHOLE_BANK_COUNTS
 from ppe import counts
@@ -20,3 +21,5 @@ def connect() -> None:
     post_delete.connect(_forget, sender=EqualityMonitoring, dispatch_uid="people_bank.equality_deleted")
     # A month's totals, and its payees in name order (people_bank.payments.selectors).
     counts.watch(LedgerEntry, Person)
+    # The representation page's tables (people_bank.views).
+    counts.watch(EqualityMonitoring, ReferencePopulation)

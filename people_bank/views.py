@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -24,12 +25,16 @@ from people_bank.models import (
     PatientPartner,
     Person,
     RecruitmentRound,
+    ReferencePopulation,
+    display_name,
+    role_tags,
 )
 from people_bank.templatetags.people_bank import staff_name
-from ppe import audit
+from ppe import audit, counts
 from ppe.access import public, requires
 from ppe.exports import formula_safe
-from ppe.formats import short_date
+from ppe.formats import long_date, short_date
+from ppe.links import row_url
 from ppe.paging import page_number
 
 PAGE_SIZE = 25
@@ -72,17 +77,21 @@ STATUS_LABELS = dict(Person.Status.choices)
 KIND_LABELS = dict(Organisation.Kind.choices)
 
 
-def _person_rows(people) -> list[tuple]:
+def _person_rows(people: list[dict]) -> list[tuple]:
     # The table's cells as plain values: a lookup by the template engine costs more than
     # the rest of a cell, and the list makes a dozen on each of its rows.
     return [
         (
-            p.get_absolute_url(),
-            p.display_name,
-            p.role_tags,
-            STATUS_LABELS.get(p.status, p.status),
-            p.can_be_invited,
-            short_date(p.last_contact_at) if p.last_contact_at else "Never",
+            row_url("people_bank:person_detail", p["id"]),
+            display_name(p["first_name"], p["last_name"], p["preferred_name"], p["erased_at"]),
+            role_tags(
+                p["patient_partner__id"] is not None,
+                p["hospital_improver__id"] is not None,
+                p["hospital_improver__confirmed_at"],
+            ),
+            STATUS_LABELS.get(p["status"], p["status"]),
+            p["can_be_invited"],
+            short_date(p["last_contact_at"]) if p["last_contact_at"] else "Never",
         )
         for p in people
     ]
@@ -123,23 +132,50 @@ def person_create(request):
     )
 
 
+# The person page's actions, reversed once (ppe.links) rather than by a {% url %} each.
+PERSON_LINKS = (
+    *("person_conversation_add", "person_edit", "person_status", "consent", "equality", "partner_review"),
+    *("training_add", "partner_appoint", "subject_access", "person_erase", "improver_confirm"),
+)
+
+
+def _timeline_items(entries) -> list[tuple]:
+    # Each entry's lines as the page writes them, made here rather than by a dozen lookups
+    # and filters per entry in the template: (title, date and who, body, insight, follow-up).
+    items = []
+    for entry in entries:
+        when = f"{long_date(entry.at)} · {entry.by}" if entry.by else long_date(entry.at)
+        insight = follow_up = ""
+        if entry.kind == "conversation":
+            insight, follow_up = entry.extra["insight"], entry.extra["follow_up"]
+            if follow_up and entry.extra["follow_up_due"]:
+                follow_up += f" by {long_date(entry.extra['follow_up_due'])}"
+            if follow_up and entry.extra.get("follow_up_done_at"):
+                follow_up += " (done)"
+        body = linebreaksbr(entry.body, autoescape=True) if entry.body else ""
+        items.append((entry.title, when, body, insight, follow_up))
+    return items
+
+
 @requires("people.view")
 def person_detail(request, pk: int):
     try:
-        person = selectors.person_for_page(pk)
+        page = selectors.person_page(pk)
     except Person.DoesNotExist:
         raise Http404 from None
-    audit.record(request, "view", person)
+    audit.record(request, "view", page.person)
+    channels = page.invitation_channels
     return render(
         request,
         "people_bank/person_detail.html",
         {
-            "person": person,
-            "partner": getattr(person, "patient_partner", None),
-            "improver": getattr(person, "hospital_improver", None),
-            "timeline": selectors.person_timeline(person),
-            "consents": selectors.latest_consents(person),
-            "conversation_form": forms.ConversationForm(),
+            "person": page.person,
+            "partner": page.partner,
+            "improver": page.improver,
+            "details": page,
+            "links": {name: row_url(f"people_bank:{name}", pk) for name in PERSON_LINKS},
+            "invited_by": None if channels is None else ", ".join(channels).lower(),
+            "timeline": _timeline_items(selectors.person_timeline(page.person)),
         },
     )
 
@@ -508,28 +544,66 @@ def person_import(request):
 def due(request):
     # Soonest first, a page at a time: a large bank has hundreds due in 90 days, and the
     # first page is the one that needs acting on.
-    number = page_number(request.GET.get("page"))
-    rows = selectors.reviews_and_tenure_ends_due(limit=number * DUE_PAGE_SIZE + 1)
+    number, today = page_number(request.GET.get("page")), timezone.localdate()
+    rows = selectors.reviews_and_tenure_ends_due(today, limit=number * DUE_PAGE_SIZE + 1)
+    page = _page(rows, request, size=DUE_PAGE_SIZE)
+    # The table's cells as plain values, as on the People list.
+    cells = [
+        (
+            row_url("people_bank:person_detail", r["person_id"]),
+            r["name"],
+            r["kind"],
+            short_date(r["due_on"]),
+            r["days_left"],
+        )
+        for r in page["rows"]
+    ]
+    # Kept as the home panel keeps it: counting every partner due is the page's dearest query.
+    total = counts.remember(
+        f"people_bank:due:{today}",
+        [PatientPartner, Person],
+        lambda: selectors.reviews_and_tenure_ends_due_count(today),
+    )
     return render(
         request,
         "people_bank/due.html",
-        {
-            "page": _page(rows, request, size=DUE_PAGE_SIZE),
-            "total": selectors.reviews_and_tenure_ends_due_count(),
-            "reminders": selectors.recent_reminders(),
-        },
+        {"page": page, "cells": cells, "total": total, "reminders": selectors.recent_reminders()},
     )
 
 
 @requires("equality.view")
 def representation_page(request):
     audit.record(request, "view", subject_type="people_bank.equalitymonitoring", detail="representation")
+    # Kept until an equality answer or a reference share changes (people_bank.signals).
+    sections = counts.remember(
+        "people_bank:representation", [EqualityMonitoring, ReferencePopulation], _representation_sections
+    )
+    return render(request, "people_bank/representation.html", {"sections": sections})
+
+
+def _representation_sections() -> list[tuple]:
+    """Each characteristic's table, its cells as text: the numbers written as the template
+    wrote them, without localising some two hundred of them on every view."""
     names = {
         n: EqualityMonitoring._meta.get_field(n).verbose_name.capitalize()
         for n in EqualityMonitoring.CHARACTERISTICS
     }
-    sections = [(names[k], rows) for k, rows in selectors.representation().items()]
-    return render(request, "people_bank/representation.html", {"sections": sections})
+    return [
+        (
+            str(names[k]),
+            [
+                (
+                    str(row.label),
+                    str(row.count),
+                    f"{row.share:f}%",
+                    "–" if row.reference is None else f"{row.reference:f}%",
+                    row.under_represented,
+                )
+                for row in rows
+            ],
+        )
+        for k, rows in selectors.representation().items()
+    ]
 
 
 @requires("equality.view")
@@ -592,14 +666,23 @@ def organisation_create(request, pk: int | None = None):
 @requires("people.view")
 def organisation_detail(request, pk: int):
     try:
-        organisation = selectors.organisation_for_page(pk)
+        page = selectors.organisation_page(pk)
     except Organisation.DoesNotExist:
         raise Http404 from None
+    organisation = page.organisation
     return render(
         request,
         "people_bank/organisation_detail.html",
-        {"organisation": organisation, "timeline": selectors.organisation_timeline(organisation)},
+        {
+            "organisation": organisation,
+            "details": page,
+            "links": {name: row_url(f"people_bank:{name}", pk) for name in ORGANISATION_LINKS},
+            "timeline": _timeline_items(selectors.organisation_timeline(organisation)),
+        },
     )
+
+
+ORGANISATION_LINKS = ("organisation_conversation_add", "organisation_edit", "contact_add", "agreement_add")
 
 
 def _organisation_child(request, pk: int, form_class, title: str):

@@ -5,7 +5,7 @@ makes several on each of its rows."""
 import datetime
 
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
+from django.utils.dates import MONTHS, MONTHS_3
 
 
 def short_date(value: datetime.date | datetime.datetime) -> str:
@@ -13,3 +13,10 @@ def short_date(value: datetime.date | datetime.datetime) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
+
+
+def long_date(value: datetime.date | datetime.datetime) -> str:
+    """What `{{ value|date:"j F Y" }}` writes (4 December 2026); a moment in local time."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    return f"{value.day} {MONTHS[value.month]} {value.year}"

@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import json
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,9 +14,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from people_bank.models import ConsentRecord, EqualityMonitoring, Person
+from people_bank.models import (
+    AccessNeed,
+    Agreement,
+    ConsentRecord,
+    EqualityMonitoring,
+    OrganisationContact,
+    Person,
+    TrainingRecord,
+)
 from ppe.models import AuditEvent
 from tests.factories import (
+    ClinicalManagementGroupFactory,
     ConversationFactory,
     HospitalImproverFactory,
     InterestFactory,
@@ -23,6 +33,7 @@ from tests.factories import (
     PatientPartnerFactory,
     PersonFactory,
     ServiceFactory,
+    UserFactory,
 )
 from tests.people_bank.form_data import nhs_date
 
@@ -62,6 +73,76 @@ def test_a_person_page_costs_the_same_queries_however_long_their_history(ppi_cli
     assert _queries(ppi_client, url) == few
 
 
+def test_a_person_page_lists_services_issues_needs_and_training_in_their_order(ppi_client):
+    partner = PatientPartnerFactory()
+    person = partner.person
+    heart, eyes = ClinicalManagementGroupFactory(name="Heart"), ClinicalManagementGroupFactory(name="Eyes")
+    person.services.add(
+        ServiceFactory(name="Vascular", cmg=heart),
+        ServiceFactory(name="Cardiology", cmg=heart),
+        ServiceFactory(name="Retina", cmg=eyes),
+    )
+    person.interests.add(InterestFactory(name="Parking"), InterestFactory(name="Food"))
+    person.access_needs.add(
+        AccessNeed.objects.create(name="Step-free access"), AccessNeed.objects.create(name="BSL")
+    )
+    TrainingRecord.objects.create(partner=partner, course="Induction", completed_on=datetime.date(2025, 1, 6))
+    TrainingRecord.objects.create(
+        partner=partner,
+        course="Safeguarding",
+        completed_on=datetime.date(2025, 3, 2),
+        expires_on=datetime.date(2028, 3, 2),
+    )
+    someone_else = PatientPartnerFactory()
+    someone_else.person.interests.add(InterestFactory(name="Noise"))
+    TrainingRecord.objects.create(
+        partner=someone_else, course="Chairing", completed_on=datetime.date(2025, 2, 1)
+    )
+    for channels in ("phone", "email,post"):  # the latest statement is the one shown
+        ConsentRecord.objects.create(
+            person=person, kind="invitations", given=True, channels=channels, method="phone"
+        )
+
+    html = ppi_client.get(reverse("people_bank:person_detail", args=[person.pk])).content.decode()
+
+    assert "Retina (Eyes)<br>Cardiology (Heart)<br>Vascular (Heart)" in html
+    assert ">Food, Parking<" in html and ">BSL, Step-free access<" in html
+    assert html.index("Safeguarding") < html.index("Induction") and "Chairing" not in html
+    assert '2 Mar 2025</td><td class="nhsuk-table__cell">2 Mar 2028' in html and "Does not expire" in html
+    assert "Yes, by email, post<" in html and "Noise" not in html
+
+
+def test_a_person_with_no_lists_or_consent_has_none_recorded(ppi_client):
+    person = PersonFactory(can_be_invited=True)
+    html = ppi_client.get(reverse("people_bank:person_detail", args=[person.pk])).content.decode()
+    assert html.count("None recorded") == 3 and ">Yes<" in html and "Training" not in html
+    assert AuditEvent.objects.filter(action="view", subject_id=str(person.pk)).exists()
+
+
+def test_an_organisation_page_shows_its_contacts_agreements_and_conversations(ppi_client, ppi_user):
+    organisation = OrganisationFactory(owner=None, is_lobby=True)
+    for name in ("Zara Khan", "Adam Lee"):
+        OrganisationContact.objects.create(organisation=organisation, name=name, role="Chair")
+    for title, year in (("Old MoU", 2023), ("New MoU", 2025)):
+        Agreement.objects.create(organisation=organisation, title=title, starts_on=datetime.date(year, 4, 1))
+    erased = PersonFactory(first_name="Gone", erased_at=timezone.now())
+    ConversationFactory(
+        organisation=organisation, person=erased, staff=ppi_user, channel="phone", summary="A\nB"
+    )
+    ConversationFactory(organisation=organisation, person=None, staff=ppi_user, follow_up="Call back")
+    ConversationFactory(organisation=OrganisationFactory(), summary="Another organisation's")
+
+    html = ppi_client.get(reverse("people_bank:organisation_detail", args=[organisation.pk])).content.decode()
+
+    assert html.index("Adam Lee") < html.index("Zara Khan")
+    assert html.index("New MoU: from 1 Apr 2025") < html.index("Old MoU: from 1 Apr 2023")
+    assert "Phone conversation with Erased person" in html and "Gone" not in html
+    assert f" · {ppi_user.get_full_name() or ppi_user.username}</p>" in html
+    assert '<p class="nhsuk-body">A<br>B</p>' in html
+    assert "<strong>Follow-up:</strong> Call back</p>" in html and "Another organisation" not in html
+    assert ">Lobby<" in html
+
+
 def test_the_organisation_list_costs_the_same_queries_for_5_rows_and_50(ppi_client, ppi_user):
     for _ in range(5):
         OrganisationFactory(owner=ppi_user)
@@ -69,6 +150,20 @@ def test_the_organisation_list_costs_the_same_queries_for_5_rows_and_50(ppi_clie
     for _ in range(45):
         OrganisationFactory(owner=ppi_user)
     assert _queries(ppi_client, reverse("people_bank:organisation_list")) == few
+
+
+def test_the_people_list_tags_each_role_and_names_people_as_they_prefer(ppi_client):
+    both = PatientPartnerFactory(
+        person__first_name="Robert", person__preferred_name="Bob", person__last_name="Ash"
+    )
+    HospitalImproverFactory(person=both.person, confirmed_at=timezone.now(), confirmed_by=UserFactory())
+    HospitalImproverFactory(person__first_name="Cai", person__last_name="Birch")
+    html = ppi_client.get(LIST, {"sort": "name"}).content.decode()
+    ash, birch = html[html.index("Bob Ash") :], html[html.index("Cai Birch") :]
+    assert ash.index("Patient Partner") < ash.index(">Hospital Improver<") < ash.index("Cai Birch")
+    assert (
+        "Hospital Improver (to confirm)" in birch and "Patient Partner" not in birch[: birch.index("</tr>")]
+    )
 
 
 def test_search_finds_people_by_name_email_or_postcode(ppi_client):
@@ -348,6 +443,43 @@ def test_reviews_due_come_soonest_first_fifty_to_a_page(ppi_client):
     second = ppi_client.get(reverse("people_bank:due"), {"page": "2"}).content.decode()
     assert "Showing 51 to 52" in second and "Partner51" in second and "Partner00" not in second
     assert ppi_client.get(reverse("people_bank:due"), {"page": "x"}).status_code == 200
+
+
+def test_the_number_due_changes_at_once_when_a_partner_is_reviewed_added_or_erased(ppi_client, ppi_user):
+    from people_bank import services
+
+    today = timezone.localdate()
+    first, second = (PatientPartnerFactory(review_due_on=today + datetime.timedelta(days=d)) for d in (5, 9))
+    url = reverse("people_bank:due")
+    assert "2 due." in ppi_client.get(url).content.decode()  # the count is now kept
+    services.partner_record_review(partner=first, outcome="satisfactory", reviewed_on=today, by=ppi_user)
+    assert "1 due." in ppi_client.get(url).content.decode()
+    PatientPartnerFactory(tenure_ends_on=today + datetime.timedelta(days=20))
+    assert "2 due." in ppi_client.get(url).content.decode()
+    services.person_erase(person=second.person, by=ppi_user)
+    assert "1 due." in ppi_client.get(url).content.decode()
+
+
+def test_the_representation_page_follows_new_answers_erasures_and_reference_shares(ppi_client, ppi_user):
+    from people_bank import services
+
+    def sex_row(label: str) -> str:
+        html = ppi_client.get(reverse("people_bank:representation")).content.decode()
+        row = html[html.index(f'<th scope="row" class="nhsuk-table__header">{label}</th>') :]
+        return re.sub(r"<[^>]+>", " ", row[: row.index("</tr>")]).split()[1:]
+
+    first, second = PersonFactory(), PersonFactory()
+    services.equality_save(person=first, answers={"sex": "female"}, by=ppi_user)
+    assert sex_row("Female") == ["1", "100.0%", "–"]  # now kept
+    services.equality_save(person=second, answers={"sex": "male"}, by=ppi_user)
+    assert sex_row("Female") == ["1", "50.0%", "–"]
+    ppi_client.post(
+        reverse("people_bank:reference_edit"),
+        {"characteristic": "sex", "category": "female", "percent": "70"},
+    )
+    assert sex_row("Female") == ["1", "50.0%", "70.00%", "Under-represented"]
+    services.person_erase(person=second, by=ppi_user)
+    assert sex_row("Female") == ["1", "100.0%", "70.00%"]
 
 
 def test_the_home_panel_counts_change_at_once_when_a_sign_up_is_confirmed_or_erased(ppi_client, ppi_user):

@@ -1,0 +1,71 @@
+"""Queries whose SQL is worked out once per process.
+
+A detail page asks the same questions of a different row each time, and turning a
+queryset into SQL costs far more than running it: a person's timeline (a UNION ALL of four
+tables) took 8 ms to build and compile and under half a millisecond to run. Here the
+queryset is built for a stand-in id, compiled once per set of options, and each call runs
+that SQL with the real id put in the stand-in's place. Rows come back as `values()` gives
+them (a dict per row, through the same converters).
+
+The queryset a `build` returns must depend only on the id and the options it is given:
+anything else (today's date, a setting) would be kept from the first call."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import NamedTuple
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+
+_ID = -987654321  # stands for the row's id while the query is compiled: no row has it
+
+
+class _Compiled(NamedTuple):
+    sql: str
+    params: tuple
+    id_at: frozenset  # which of the params are the id
+    names: list[str]
+    compiler: object
+    converters: dict
+
+
+def compiled_once(build: Callable[..., QuerySet]) -> Callable[..., list[dict]]:
+    """`build(id, **options)` returns a `values()` queryset; the decorated function takes the
+    same arguments and returns its rows, compiling the queryset only the first time for
+    each set of options."""
+    kept: dict[tuple, _Compiled] = {}
+
+    @functools.wraps(build)
+    def rows(row_id: int, **options) -> list[dict]:
+        key = tuple(sorted(options.items()))
+        compiled = kept.get(key)
+        if compiled is None:
+            compiled = kept[key] = _compile(build(_ID, **options))
+        params = [row_id if n in compiled.id_at else value for n, value in enumerate(compiled.params)]
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            fetched = cursor.fetchall()
+        if compiled.converters:
+            fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
+        names = compiled.names
+        return [dict(zip(names, row, strict=True)) for row in fetched]
+
+    return rows
+
+
+def _compile(queryset: QuerySet) -> _Compiled:
+    if queryset.db != DEFAULT_DB_ALIAS:
+        raise ValueError("compiled_once reads the default database only")
+    query = queryset.query
+    compiler = query.get_compiler(queryset.db)
+    sql, params = compiler.as_sql()
+    # Exactly an int: True or 1.0 would compare equal to a small stand-in.
+    id_at = frozenset(n for n, value in enumerate(params) if type(value) is int and value == _ID)
+    if not id_at:
+        raise ValueError("the query does not use the id it was built for")
+    # As QuerySet.values() names a row's columns.
+    names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    return _Compiled(sql, tuple(params), id_at, names, compiler, compiler.get_converters(fields))

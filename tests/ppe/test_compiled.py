@@ -1,0 +1,39 @@
+"""Queries compiled once: each call reads its own row, and the SQL is worked out once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from people_bank.models import Person
+from ppe.compiled import compiled_once
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_query_compiled_once_reads_the_row_it_is_given_each_time():
+    builds = []
+
+    @compiled_once
+    def names(person_id, *, upper=False):
+        builds.append((person_id, upper))
+        return Person.objects.filter(pk=person_id).values("first_name", "joined_on")
+
+    ann, bob = PersonFactory(first_name="Ann"), PersonFactory(first_name="Bob")
+    with CaptureQueriesContext(connection) as captured:
+        assert names(ann.pk) == [{"first_name": "Ann", "joined_on": ann.joined_on}]
+        assert names(bob.pk) == [{"first_name": "Bob", "joined_on": bob.joined_on}]
+        assert names(0) == []
+    assert len(captured) == 3 and len(builds) == 1
+    names(ann.pk, upper=True)  # other options: compiled again, once
+    names(bob.pk, upper=True)
+    assert len(builds) == 2
+
+
+def test_a_query_that_ignores_its_id_is_refused():
+    @compiled_once
+    def everyone(person_id):
+        return Person.objects.values("first_name")
+
+    with pytest.raises(ValueError, match="does not use the id"):
+        everyone(1)

@@ -91,6 +91,15 @@ def search_text_for(*parts: str) -> str:
     return " ".join(p.strip().lower() for p in parts if p and p.strip())
 
 
+def display_name(first_name: str, last_name: str, preferred_name: str, erased_at) -> str:
+    """A person's name as staff see it (Person.display_name), from its values: for tables
+    that read values, not Person rows."""
+    if erased_at:
+        return "Erased person"
+    first = preferred_name or first_name
+    return f"{first} {last_name}".strip()
+
+
 class Person(models.Model):
     """Someone in the People Bank: a Patient Partner, a Hospital Improver, both, or a
     contact at an organisation. Role details live in their own one-to-one records."""
@@ -173,10 +182,7 @@ class Person(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.erased_at:
-            return "Erased person"
-        first = self.preferred_name or self.first_name
-        return f"{first} {self.last_name}".strip()
+        return display_name(self.first_name, self.last_name, self.preferred_name, self.erased_at)
 
     @property
     def full_name(self) -> str:

@@ -1,11 +1,11 @@
 """Forget the cached whole-bank equality counts whenever an equality record changes, and
-what payments keeps about a month (ppe.counts) whenever a ledger entry or a person does."""
+what payments keeps (ppe.counts) whenever a ledger entry, a person or a rate does."""
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from people_bank.models import EqualityMonitoring, Person
-from people_bank.payments.models import LedgerEntry
+from people_bank.payments.models import LedgerEntry, MileageRate, SessionalRate
 from people_bank.selectors import WHOLE_BANK_COUNTS
 from ppe import counts
 from ppe.cache import forget_now_and_on_commit
@@ -18,5 +18,6 @@ def _forget(**kwargs) -> None:
 def connect() -> None:
     post_save.connect(_forget, sender=EqualityMonitoring, dispatch_uid="people_bank.equality_saved")
     post_delete.connect(_forget, sender=EqualityMonitoring, dispatch_uid="people_bank.equality_deleted")
-    # A month's totals, and its payees in name order (people_bank.payments.selectors).
-    counts.watch(LedgerEntry, Person)
+    # A month's totals, and its payees in name order (people_bank.payments.selectors); the
+    # rates on a day.
+    counts.watch(LedgerEntry, Person, SessionalRate, MileageRate)

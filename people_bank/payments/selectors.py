@@ -38,6 +38,8 @@ SESSION_ROW_FIELDS = ("held_on", "kind", "minutes", "amount", "method", "within_
 # The same as values, in the order tables.session_rows reads them; and a table of claims's.
 SESSION_ROW_VALUES = ("pk", *SESSION_ROW_FIELDS)
 CLAIM_ROW_VALUES = ("pk", "description", "recorded_at", "status", "total")
+# A statement's payments: what its tables show and its totals add up.
+STATEMENT_ENTRY_FIELDS = ("occurred_on", "description", "period", "amount", "kind", "taxable")
 EXPORT_COLUMNS = ["Payee reference", "Name", "Type", "Date", "Description", "Payment method", "Amount"]
 
 
@@ -386,16 +388,21 @@ def statement(person: Person, start: datetime.date, end: datetime.date, *, lines
         .order_by("held_on", "id")
     )
     entries = list(
-        LedgerEntry.objects.filter(person=person, occurred_on__gte=start, occurred_on__lte=end).order_by(
-            "occurred_on", "id"
-        )
+        LedgerEntry.objects.filter(person=person, occurred_on__gte=start, occurred_on__lte=end)
+        .order_by("occurred_on", "id")
+        .values(*STATEMENT_ENTRY_FIELDS)
     )
     claims = ExpenseClaim.objects.filter(
         person=person, lines__incurred_on__gte=start, lines__incurred_on__lte=end
-    ).distinct()
-    claims = list((claims.prefetch_related("lines") if lines else claims).order_by("recorded_at", "id"))
-    session_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.SESSION), ZERO)
-    expense_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.EXPENSE), ZERO)
+    ).order_by("recorded_at", "id")
+    # The PDF lists each claim's lines; the page's table reads values.
+    claims = list(
+        claims.prefetch_related("lines").distinct()
+        if lines
+        else claims.values_list(*CLAIM_ROW_VALUES).distinct()
+    )
+    session_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.SESSION), ZERO)
+    expense_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.EXPENSE), ZERO)
     return {
         "person": person,
         "start": start,
@@ -408,5 +415,5 @@ def statement(person: Person, start: datetime.date, end: datetime.date, *, lines
         "session_total": session_total,
         "expense_total": expense_total,
         "total": session_total + expense_total,
-        "taxable_total": sum((e.amount for e in entries if e.taxable), ZERO),
+        "taxable_total": sum((e["amount"] for e in entries if e["taxable"]), ZERO),
     }

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from people_bank.models import display_name
 from people_bank.payments.models import ExpenseClaim, Session, session_paid_text, session_payment_tag
+from people_bank.payments.rules import period_label
 from ppe.formats import short_date
 from ppe.links import row_url
 
@@ -65,3 +66,14 @@ def claim_rows(claims, *, with_person: bool = False) -> SafeString:
             f"{_CELL}{escape(CLAIM_STATUS_LABELS.get(status, status))}</td>{_NUMBER}£{total:.2f}</td></tr>"
         )
     return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+def entry_rows(entries) -> SafeString:
+    """<tr>s for a statement's payments: dicts of selectors.STATEMENT_ENTRY_FIELDS."""
+    return mark_safe(  # noqa: S308 - every value is escaped
+        "".join(
+            f"{_ROW}{_CELL}{short_date(e['occurred_on'])}</td>{_CELL}{escape(e['description'])}</td>"
+            f"{_CELL}{period_label(e['period'])} payments</td>{_NUMBER}£{e['amount']}</td></tr>"
+            for e in entries
+        )
+    )

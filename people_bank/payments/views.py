@@ -256,9 +256,8 @@ def statement(request, pk: int):
     context["session_rows"] = tables.session_rows(
         [(s.pk, *(getattr(s, f) for f in selectors.SESSION_ROW_FIELDS)) for s in context["sessions"]]
     )
-    context["claim_rows"] = tables.claim_rows(
-        [tuple(getattr(c, f) for f in selectors.CLAIM_ROW_VALUES) for c in context["claims"]]
-    )
+    context["claim_rows"] = tables.claim_rows(context["claims"])
+    context["entry_rows"] = tables.entry_rows(context["entries"])
     context["pdf_query"] = f"start={start.isoformat()}&end={end.isoformat()}"
     return render(request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200)
 

@@ -33,6 +33,8 @@ from ppe.exports import formula_safe
 ZERO = Decimal("0.00")
 # What a table needs to show a person's name (Person.display_name), and no more.
 NAME_FIELDS = ("first_name", "last_name", "preferred_name", "erased_at")
+# And a member of staff's (tables.staff_name).
+STAFF_NAME_FIELDS = ("first_name", "last_name", "username")
 # What a table of sessions shows (_sessions_table.html and the statement).
 SESSION_ROW_FIELDS = ("held_on", "kind", "minutes", "amount", "method", "within_cap", "cancelled_at")
 # The same as values, in the order tables.session_rows reads them; and a table of claims's.
@@ -331,7 +333,10 @@ def month_totals(period: datetime.date) -> dict:
 
 
 def exports_list():
-    return FinanceExport.objects.select_related("exported_by").defer("csv")
+    """Rows for tables.export_rows, newest month first."""
+    return FinanceExport.objects.values_list(
+        "period", "exported_at", "rows", "total", *(f"exported_by__{f}" for f in STAFF_NAME_FIELDS)
+    )
 
 
 def export_csv(period: datetime.date) -> tuple[str, int, Decimal]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from people_bank.models import display_name
@@ -77,3 +78,28 @@ def entry_rows(entries) -> SafeString:
             for e in entries
         )
     )
+
+
+def staff_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """What the staff_name filter writes for a user, from their values (None: no user)."""
+    if username is None:
+        return "None"
+    return f"{first_name} {last_name}".strip() or username
+
+
+def export_rows(exports) -> SafeString:
+    """<tr>s for the months exported: rows of selectors.exports_list."""
+    month_before, month_after = _links("people_bank:payments:month")
+    file_before, file_after = _links("people_bank:payments:export_download")
+    rows = []
+    for period, exported_at, count, total, *by in exports:
+        key, label = f"{period:%Y-%m}", period_label(period)
+        at = timezone.localtime(exported_at)
+        rows.append(
+            f'{_ROW}{_CELL}<a href="{month_before}{key}{month_after}">{label}</a></td>'
+            f"{_CELL}{short_date(at)} {at:%H:%M} by {escape(staff_name(*by))}</td>"
+            f"{_NUMBER}{count}</td>{_NUMBER}£{total}</td>"
+            f'{_CELL}<a href="{file_before}{key}{file_after}">Download CSV'
+            f'<span class="nhsuk-u-visually-hidden"> for {label}</span></a></td></tr>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped

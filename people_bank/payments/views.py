@@ -547,7 +547,7 @@ def _month_links(months: list[datetime.date]) -> list[tuple[str, str]]:
 def export_list(request):
     today = timezone.localdate()
     exports = list(selectors.exports_list()[:36])
-    done = {e.period for e in exports}
+    done = {e[0] for e in exports}
     form = forms.ExportForm(
         request.POST or None, months=[m for m in _exportable_months(today) if m not in done]
     )
@@ -566,7 +566,11 @@ def export_list(request):
     return render(
         request,
         "people_bank/payments/export_list.html",
-        {"form": form, "exports": exports, "months": _month_links(_exportable_months(today))},
+        {
+            "form": form,
+            "exports": tables.export_rows(exports),
+            "months": _month_links(_exportable_months(today)),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -332,6 +332,17 @@ def month_totals(period: datetime.date) -> dict:
     return counts.remember(f"payments-month-totals:{period:%Y-%m}", [LedgerEntry], compute)
 
 
+def month_exported(period: datetime.date) -> bool:
+    """Whether the month's export has been sent, for a page to say so; kept until an export
+    is made. (Writes ask services.is_exported, under the month's lock.)"""
+    period = rules.month_start(period)
+    return counts.remember(
+        f"payments-month-exported:{period:%Y-%m}",
+        [FinanceExport],
+        FinanceExport.objects.filter(period=period).exists,
+    )
+
+
 def exports_list():
     """Rows for tables.export_rows, newest month first."""
     return FinanceExport.objects.values_list(

@@ -70,7 +70,7 @@ def index(request):
                 selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10], with_person=True
             ),
             "recent": tables.session_rows(selectors.recent_sessions(), with_person=True),
-            "exported": services.is_exported(period),
+            "exported": selectors.month_exported(period),
         },
     )
 

@@ -120,3 +120,10 @@ def test_the_months_page_lists_an_export_with_who_sent_it_and_its_file(partner, 
     assert f"{sent.day} {sent:%b %Y %H:%M} by {name}</td>" in page
     assert "£20.00</td>" in page
     assert f'<a href="/payments/months/{period:%Y-%m}/export.csv">Download CSV' in page
+
+
+def test_the_payments_home_says_the_month_is_locked_as_soon_as_it_is_exported(ppi_user, ppi_client):
+    home = reverse("people_bank:payments:index")
+    assert "Not yet sent" in ppi_client.get(home).content.decode()
+    services.month_export(period=timezone.localdate().replace(day=1), by=ppi_user)
+    assert "Sent: the month is locked" in ppi_client.get(home).content.decode()

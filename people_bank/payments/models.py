@@ -179,21 +179,36 @@ class Session(models.Model):
 
     @property
     def payment_tag(self) -> PaymentTag | None:
-        """None when the session is paid: then the page shows its amount."""
-        if self.is_cancelled:
-            return PaymentTag("Cancelled", "grey")
-        if not self.within_cap:
-            return PaymentTag("Not payable: over the monthly cap", "orange")
-        if self.method == PaymentMethod.DECLINED:
-            return PaymentTag("Payment declined", "grey")
-        return None
+        return session_payment_tag(
+            cancelled=self.is_cancelled, within_cap=self.within_cap, method=self.method
+        )
 
     @property
     def paid_text(self) -> str:
-        """What the page shows for a paid session: the amount, and how unless in money."""
-        if self.method == PaymentMethod.PAID:
-            return f"£{self.amount:.2f}"
-        return f"£{self.amount:.2f} ({self.get_method_display().lower()})"
+        return session_paid_text(method=self.method, amount=self.amount)
+
+
+# A session's payment as its page and the tables show it, from its values: the tables read
+# values, not Session rows.
+METHOD_LABELS = dict(PaymentMethod.choices)
+
+
+def session_payment_tag(*, cancelled: bool, within_cap: bool, method: str) -> PaymentTag | None:
+    """None when the session is paid: then the page shows its amount."""
+    if cancelled:
+        return PaymentTag("Cancelled", "grey")
+    if not within_cap:
+        return PaymentTag("Not payable: over the monthly cap", "orange")
+    if method == PaymentMethod.DECLINED:
+        return PaymentTag("Payment declined", "grey")
+    return None
+
+
+def session_paid_text(*, method: str, amount: Decimal) -> str:
+    """What the page shows for a paid session: the amount, and how unless in money."""
+    if method == PaymentMethod.PAID:
+        return f"£{amount:.2f}"
+    return f"£{amount:.2f} ({METHOD_LABELS.get(method, method).lower()})"
 
 
 class ExpenseClaim(models.Model):

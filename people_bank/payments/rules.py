@@ -20,6 +20,7 @@ RECEIPT_SIGNATURES = {
 }
 RECEIPT_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
+
 def money(value) -> Decimal:
     return Decimal(value).quantize(PENNY, rounding=ROUND_HALF_UP)
 

@@ -33,8 +33,15 @@ from ppe.exports import formula_safe
 ZERO = Decimal("0.00")
 # What a table needs to show a person's name (Person.display_name), and no more.
 NAME_FIELDS = ("first_name", "last_name", "preferred_name", "erased_at")
+# And a member of staff's (tables.staff_name).
+STAFF_NAME_FIELDS = ("first_name", "last_name", "username")
 # What a table of sessions shows (_sessions_table.html and the statement).
 SESSION_ROW_FIELDS = ("held_on", "kind", "minutes", "amount", "method", "within_cap", "cancelled_at")
+# The same as values, in the order tables.session_rows reads them; and a table of claims's.
+SESSION_ROW_VALUES = ("pk", *SESSION_ROW_FIELDS)
+CLAIM_ROW_VALUES = ("pk", "description", "recorded_at", "status", "total")
+# A statement's payments: what its tables show and its totals add up.
+STATEMENT_ENTRY_FIELDS = ("occurred_on", "description", "period", "amount", "kind", "taxable")
 EXPORT_COLUMNS = ["Payee reference", "Name", "Type", "Date", "Description", "Payment method", "Amount"]
 
 
@@ -45,17 +52,18 @@ def payee_reference(person_id: int) -> str:
 # --- For other apps -------------------------------------------------------------------------
 
 
+def _paid_sessions_in_month(start: datetime.date):
+    return Session.objects.filter(
+        held_on__gte=start, held_on__lt=rules.next_month(start), amount__gt=0, cancelled_at__isnull=True
+    )
+
+
 def payable_session_counts(person_ids, year: int, month: int) -> dict[int, int]:
     """Paid sessions each person has in that calendar month (people with none are 0)."""
     start = datetime.date(year, month, 1)
     counts = dict(
-        Session.objects.filter(
-            person_id__in=list(person_ids),
-            held_on__gte=start,
-            held_on__lt=rules.next_month(start),
-            amount__gt=0,
-            cancelled_at__isnull=True,
-        )
+        _paid_sessions_in_month(start)
+        .filter(person_id__in=list(person_ids))
         .values_list("person_id")
         .annotate(n=Count("id"))
         .values_list("person_id", "n")
@@ -103,12 +111,16 @@ def payments_figures(start: datetime.date, end: datetime.date) -> dict:
 
 
 def current_rates(day: datetime.date) -> dict:
-    return {
-        "sessional": SessionalRate.objects.filter(effective_from__lte=day)
-        .order_by("-effective_from")
-        .first(),
-        "mileage": MileageRate.objects.filter(effective_from__lte=day).order_by("-effective_from").first(),
-    }
+    """The rates on `day` (each model's order is newest first), kept until a rate changes:
+    most payments pages show one."""
+
+    def compute() -> dict:
+        return {
+            "sessional": SessionalRate.objects.filter(effective_from__lte=day).first(),
+            "mileage": MileageRate.objects.filter(effective_from__lte=day).first(),
+        }
+
+    return counts.remember(f"payments-rates:{day.isoformat()}", [SessionalRate, MileageRate], compute)
 
 
 def partners_for_sessions(today: datetime.date):
@@ -137,14 +149,13 @@ class PersonSummary:
 
 
 def person_summary(person: Person, today: datetime.date | None = None) -> PersonSummary:
-    """What the person page's payments panel shows, in four queries."""
+    """What the person page's payments panel shows, in three queries (the rate is kept)."""
     today = today or timezone.localdate()
     start, end = rules.tax_year(today)
     total = LedgerEntry.objects.filter(
         person=person, taxable=True, occurred_on__gte=start, occurred_on__lte=end
     ).aggregate(total=Sum("amount"))["total"]
-    month = rules.month_start(today)
-    paid = payable_session_counts([person.pk], month.year, month.month)[person.pk]
+    paid = _paid_sessions_in_month(rules.month_start(today)).filter(person=person).count()
     rate = current_rates(today)["sessional"]
     choices = list(PaymentChoice.objects.filter(person=person).select_related("recorded_by")[:20])
     current = next((c for c in choices if c.effective_from <= today), None)
@@ -164,12 +175,12 @@ def _with_names(relation: str) -> list[str]:
     return [f"{relation}__{name}" for name in NAME_FIELDS]
 
 
-def sessions_for_person(person: Person, limit: int = 50):
-    return Session.objects.filter(person=person).only("person_id", *SESSION_ROW_FIELDS)[:limit]
+def sessions_for_person(person: Person, limit: int = 50) -> list[tuple]:
+    return list(Session.objects.filter(person=person).values_list(*SESSION_ROW_VALUES)[:limit])
 
 
-def claims_for_person(person: Person, limit: int = 50):
-    return ExpenseClaim.objects.filter(person=person)[:limit]
+def claims_for_person(person: Person, limit: int = 50) -> list[tuple]:
+    return list(ExpenseClaim.objects.filter(person=person).values_list(*CLAIM_ROW_VALUES)[:limit])
 
 
 def session_for_page(pk: int) -> Session:
@@ -183,10 +194,9 @@ def session_history(session: Session) -> list[LedgerEntry]:
 
 
 def claims_for_list(status: str = ""):
-    claims = (
-        ExpenseClaim.objects.select_related("person")
-        .only("description", "status", "total", "recorded_at", *_with_names("person"))
-        .order_by("-recorded_at", "-id")
+    """Rows for tables.claim_rows, with the claimant's name."""
+    claims = ExpenseClaim.objects.values_list(*CLAIM_ROW_VALUES, *_with_names("person")).order_by(
+        "-recorded_at", "-id"
     )
     if status:
         claims = claims.filter(status=status)
@@ -205,12 +215,11 @@ def claim_history(claim: ExpenseClaim) -> list[LedgerEntry]:
     return list(claim.entries.order_by("created_at", "id").select_related("created_by"))
 
 
-def recent_sessions(limit: int = 20):
+def recent_sessions(limit: int = 20) -> list[tuple]:
+    """Rows for tables.session_rows, with the partner's name."""
     # Newest first by id: the primary key's index, where recorded_at has none.
-    return (
-        Session.objects.select_related("person")
-        .only(*SESSION_ROW_FIELDS, *_with_names("person"))
-        .order_by("-id")[:limit]
+    return list(
+        Session.objects.values_list(*SESSION_ROW_VALUES, *_with_names("person")).order_by("-id")[:limit]
     )
 
 
@@ -323,8 +332,22 @@ def month_totals(period: datetime.date) -> dict:
     return counts.remember(f"payments-month-totals:{period:%Y-%m}", [LedgerEntry], compute)
 
 
+def month_exported(period: datetime.date) -> bool:
+    """Whether the month's export has been sent, for a page to say so; kept until an export
+    is made. (Writes ask services.is_exported, under the month's lock.)"""
+    period = rules.month_start(period)
+    return counts.remember(
+        f"payments-month-exported:{period:%Y-%m}",
+        [FinanceExport],
+        FinanceExport.objects.filter(period=period).exists,
+    )
+
+
 def exports_list():
-    return FinanceExport.objects.select_related("exported_by").defer("csv")
+    """Rows for tables.export_rows, newest month first."""
+    return FinanceExport.objects.values_list(
+        "period", "exported_at", "rows", "total", *(f"exported_by__{f}" for f in STAFF_NAME_FIELDS)
+    )
 
 
 def export_csv(period: datetime.date) -> tuple[str, int, Decimal]:
@@ -381,16 +404,21 @@ def statement(person: Person, start: datetime.date, end: datetime.date, *, lines
         .order_by("held_on", "id")
     )
     entries = list(
-        LedgerEntry.objects.filter(person=person, occurred_on__gte=start, occurred_on__lte=end).order_by(
-            "occurred_on", "id"
-        )
+        LedgerEntry.objects.filter(person=person, occurred_on__gte=start, occurred_on__lte=end)
+        .order_by("occurred_on", "id")
+        .values(*STATEMENT_ENTRY_FIELDS)
     )
     claims = ExpenseClaim.objects.filter(
         person=person, lines__incurred_on__gte=start, lines__incurred_on__lte=end
-    ).distinct()
-    claims = list((claims.prefetch_related("lines") if lines else claims).order_by("recorded_at", "id"))
-    session_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.SESSION), ZERO)
-    expense_total = sum((e.amount for e in entries if e.kind == LedgerEntry.Kind.EXPENSE), ZERO)
+    ).order_by("recorded_at", "id")
+    # The PDF lists each claim's lines; the page's table reads values.
+    claims = list(
+        claims.prefetch_related("lines").distinct()
+        if lines
+        else claims.values_list(*CLAIM_ROW_VALUES).distinct()
+    )
+    session_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.SESSION), ZERO)
+    expense_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.EXPENSE), ZERO)
     return {
         "person": person,
         "start": start,
@@ -403,5 +431,5 @@ def statement(person: Person, start: datetime.date, end: datetime.date, *, lines
         "session_total": session_total,
         "expense_total": expense_total,
         "total": session_total + expense_total,
-        "taxable_total": sum((e.amount for e in entries if e.taxable), ZERO),
+        "taxable_total": sum((e["amount"] for e in entries if e["taxable"]), ZERO),
     }

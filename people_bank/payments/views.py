@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from people_bank.models import Person
-from people_bank.payments import forms, rules, selectors, services
+from people_bank.payments import forms, rules, selectors, services, tables
 from people_bank.payments.models import (
     ExpenseClaim,
     ExpenseLine,
@@ -51,35 +51,6 @@ def _form_page(request, form, *, title: str, caption: str = "", back: tuple = ()
     )
 
 
-# --- Tables, as plain text ------------------------------------------------------------------
-# A table of fifty rows spends more on template lookups and on formatting dates and amounts
-# than on its queries: its cells are written here, as the template filters would write them.
-
-
-def _session_rows(sessions, *, with_person: bool = False) -> list[tuple]:
-    rows = []
-    for s in sessions:
-        person = s.person.display_name if with_person else ""
-        kind = s.get_kind_display()
-        day = short_date(s.held_on)
-        rows.append((s.get_absolute_url(), day, person, kind, s.minutes, s.payment_tag, s.paid_text))
-    return rows
-
-
-def _claim_rows(claims, *, with_person: bool = True) -> list[tuple]:
-    return [
-        (
-            c.get_absolute_url(),
-            c.description,
-            short_date(c.recorded_at),
-            c.person.display_name if with_person else "",
-            c.get_status_display(),
-            f"{c.total:.2f}",
-        )
-        for c in claims
-    ]
-
-
 # --- Overview and sessions ------------------------------------------------------------------
 
 
@@ -95,9 +66,11 @@ def index(request):
             "period": period,
             "totals": selectors.month_totals(period),
             "rates": selectors.current_rates(today),
-            "waiting": _claim_rows(selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10]),
-            "recent": _session_rows(selectors.recent_sessions(), with_person=True),
-            "exported": services.is_exported(period),
+            "waiting": tables.claim_rows(
+                selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10], with_person=True
+            ),
+            "recent": tables.session_rows(selectors.recent_sessions(), with_person=True),
+            "exported": selectors.month_exported(period),
         },
     )
 
@@ -236,8 +209,8 @@ def person_payments(request, pk: int):
             "person": person,
             "partner": getattr(person, "patient_partner", None),
             "summary": selectors.person_summary(person),
-            "sessions": _session_rows(selectors.sessions_for_person(person)),
-            "claims": _claim_rows(selectors.claims_for_person(person), with_person=False),
+            "sessions": tables.session_rows(selectors.sessions_for_person(person)),
+            "claims": tables.claim_rows(selectors.claims_for_person(person)),
         },
     )
 
@@ -280,8 +253,11 @@ def statement(request, pk: int):
     form, start, end = _statement_dates(request)
     audit.record(request, "view", person, detail=f"statement {start}..{end}")
     context = {**selectors.statement(person, start, end, lines=False), "form": form}
-    context["session_rows"] = _session_rows(context["sessions"])
-    context["claim_rows"] = _claim_rows(context["claims"], with_person=False)
+    context["session_rows"] = tables.session_rows(
+        [(s.pk, *(getattr(s, f) for f in selectors.SESSION_ROW_FIELDS)) for s in context["sessions"]]
+    )
+    context["claim_rows"] = tables.claim_rows(context["claims"])
+    context["entry_rows"] = tables.entry_rows(context["entries"])
     context["pdf_query"] = f"start={start.isoformat()}&end={end.isoformat()}"
     return render(request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200)
 
@@ -322,7 +298,7 @@ def claim_list(request):
         request,
         "people_bank/payments/claim_list.html",
         {
-            "claims": _claim_rows(rows[:PAGE_SIZE]),
+            "claims": tables.claim_rows(rows[:PAGE_SIZE], with_person=True),
             "status": status,
             "statuses": forms.CLAIM_FILTER_CHOICES,
             "page": {
@@ -571,7 +547,7 @@ def _month_links(months: list[datetime.date]) -> list[tuple[str, str]]:
 def export_list(request):
     today = timezone.localdate()
     exports = list(selectors.exports_list()[:36])
-    done = {e.period for e in exports}
+    done = {e[0] for e in exports}
     form = forms.ExportForm(
         request.POST or None, months=[m for m in _exportable_months(today) if m not in done]
     )
@@ -590,7 +566,11 @@ def export_list(request):
     return render(
         request,
         "people_bank/payments/export_list.html",
-        {"form": form, "exports": exports, "months": _month_links(_exportable_months(today))},
+        {
+            "form": form,
+            "exports": tables.export_rows(exports),
+            "months": _month_links(_exportable_months(today)),
+        },
         status=400 if form.errors else 200,
     )
 

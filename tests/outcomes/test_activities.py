@@ -257,3 +257,17 @@ def test_the_activities_list_runs_the_same_queries_for_one_activity_or_thirty(pp
     ActivityFactory.create_batch(29)
     ppi_client.get(url)  # the kept count, counted again after the change
     assert _queries(ppi_client, url) == few
+
+
+def test_the_activity_page_lists_the_updates_sent_with_their_letters(ppi_client, ppi_user):
+    from outcomes import services
+
+    activity = ActivityFactory()
+    services.activity_attendee_add(activity=activity, person=PersonFactory(), by=ppi_user)
+    message = "You asked for quieter wards at night: " + "we changed the lights. " * 8
+    update = services.feedback_send(message=message, activity=activity, by=ppi_user)
+    page = ppi_client.get(activity.get_absolute_url()).content.decode()
+    sent = timezone.localtime(update.created_at)
+    assert f"{sent.day} {sent:%b %Y}: You asked for quieter wards at night" in page
+    assert "…" in page and message not in page
+    assert reverse("outcomes:feedback_letters", args=[update.pk]) in page

@@ -106,3 +106,24 @@ def test_an_unknown_month_is_not_found(ppi_client):
     assert (
         ppi_client.get(reverse("people_bank:payments:export_download", args=["2020-01"])).status_code == 404
     )
+
+
+def test_the_months_page_lists_an_export_with_who_sent_it_and_its_file(partner, ppi_user, ppi_client):
+    record(partner, ppi_user, held_on=last_month_day(3))
+    period = last_month_day(1)
+    _export(ppi_client, period)
+    export = FinanceExport.objects.get(period=period)
+    page = ppi_client.get(reverse("people_bank:payments:export_list")).content.decode()
+    sent = timezone.localtime(export.exported_at)
+    name = ppi_user.get_full_name() or ppi_user.username
+    assert f'<a href="/payments/months/{period:%Y-%m}/">{period:%B %Y}</a>' in page
+    assert f"{sent.day} {sent:%b %Y %H:%M} by {name}</td>" in page
+    assert "£20.00</td>" in page
+    assert f'<a href="/payments/months/{period:%Y-%m}/export.csv">Download CSV' in page
+
+
+def test_the_payments_home_says_the_month_is_locked_as_soon_as_it_is_exported(ppi_user, ppi_client):
+    home = reverse("people_bank:payments:index")
+    assert "Not yet sent" in ppi_client.get(home).content.decode()
+    services.month_export(period=timezone.localdate().replace(day=1), by=ppi_user)
+    assert "Sent: the month is locked" in ppi_client.get(home).content.decode()

@@ -235,3 +235,31 @@ def test_a_session_is_linked_to_its_activity_and_the_page_names_it(partner, ppi_
     assert session.activity == activity
     page = ppi_client.get(reverse("people_bank:payments:session_detail", args=[session.pk])).content.decode()
     assert f"{activity.pk}: Discharge focus group" in page
+
+
+def test_the_payments_home_shows_a_new_rate_as_soon_as_it_is_added(ppi_client):
+    home = reverse("people_bank:payments:index")
+    assert "£20.00 a session, for at most 6 sessions" in ppi_client.get(home).content.decode()
+    SessionalRate.objects.create(effective_from=timezone.localdate(), amount=Decimal("22.50"), monthly_cap=5)
+    assert "£22.50 a session, for at most 5 sessions" in ppi_client.get(home).content.decode()
+
+
+def test_the_tables_show_each_sessions_payment_and_escape_what_was_typed(partner, ppi_user, ppi_client):
+    partner.preferred_name = "<b>Sam</b>"
+    partner.save()
+    paid = record(partner, ppi_user, held_on=last_month_day(2))
+    services.payment_choice_record(
+        person=partner, method="vouchers", effective_from=last_month_day(3), by=ppi_user
+    )
+    record(partner, ppi_user, held_on=last_month_day(4))
+    cancelled = record(partner, ppi_user, held_on=last_month_day(5))
+    services.session_cancel(session=cancelled, reason="Did not attend", by=ppi_user)
+    line = {"kind": "other", "incurred_on": last_month_day(3), "description": "", "miles": None, "amount": 4}
+    services.claim_create(person=partner, description="Bus & <i>train</i>", line=line, by=ppi_user)
+    page = ppi_client.get(reverse("people_bank:payments:person", args=[partner.pk])).content.decode()
+    assert f'<a href="/payments/sessions/{paid.pk}/">{paid.held_on.day} ' in page
+    assert "£20.00</td>" in page and "£20.00 (vouchers)</td>" in page
+    assert '<strong class="nhsuk-tag nhsuk-tag--grey">Cancelled</strong>' in page
+    assert "Bus &amp; &lt;i&gt;train&lt;/i&gt;</a>" in page and "£4.00</td>" in page
+    home = ppi_client.get(reverse("people_bank:payments:index")).content.decode()
+    assert "&lt;b&gt;Sam&lt;/b&gt;" in home and "<b>Sam</b>" not in home

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import datetime
-import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -424,12 +427,6 @@ def _recent_since(months: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _counts_by_person(queryset) -> dict[int, int]:
-    """{person id: rows} for the rows of `queryset`, counted in the database."""
-    rows = queryset.order_by().values("person_id").annotate(n=Count("pk")).values_list("person_id", "n")
-    return dict(rows)
-
-
 def group_person_ids(request: InvolvementRequest) -> set[int]:
     """People already on the request: allocated, or invited and not declined."""
     allocated = Allocation.objects.filter(request=request).order_by().values_list("person_id", flat=True)
@@ -486,51 +483,99 @@ def _eligible(request: InvolvementRequest, wanted: matching.Wanted) -> QuerySet[
     )
 
 
+def _load_and_matches(wanted: matching.Wanted, since: datetime.datetime) -> QuerySet:
+    """One row a time anyone has a wanted service, a wanted issue or a recent allocation or
+    invitation: (person id, services, interests, recent load), each 1 or 0, to be summed."""
+    one, none = Value(1), Value(0)
+
+    def marked(rows, services, interests, load):
+        rows = rows.order_by().annotate(s=services, i=interests, n=load)
+        return rows.values_list("person_id", "s", "i", "n")
+
+    parts = [
+        marked(Allocation.objects.filter(created_at__gte=since), none, none, one),
+        marked(Invitation.objects.filter(created_at__gte=since), none, none, one),
+    ]
+    if wanted.services:
+        parts.append(
+            marked(Person.services.through.objects.filter(service_id__in=wanted.services), one, none, none)
+        )
+    if wanted.interests:
+        parts.append(
+            marked(Person.interests.through.objects.filter(interest_id__in=wanted.interests), none, one, none)
+        )
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _base_points_sql(wanted: matching.Wanted) -> tuple[str, list]:
+    """matching.base_points written as SQL over the columns services, interests, online,
+    face_to_face, days and recent_load, so the database can cut the pool without sending
+    the whole bank back. Built from matching's own weights; a test holds the two equal."""
+    sql = [
+        "%s * LEAST(services, %s)",
+        "%s * LEAST(interests, %s)",
+        "CASE WHEN recent_load = 0 THEN %s ELSE %s * recent_load END",
+    ]
+    params: list = [
+        matching.SERVICE_POINTS,
+        matching.COUNTED_MATCHES,
+        matching.INTEREST_POINTS,
+        matching.COUNTED_MATCHES,
+        matching.NOT_RECENTLY_INVOLVED,
+        -matching.LOAD_PENALTY,
+    ]
+    ways = [name for name, want in (("online", wanted.online), ("face_to_face", wanted.face_to_face)) if want]
+    if ways:
+        sql.append(f"CASE WHEN {' OR '.join(ways)} THEN %s ELSE %s END")
+        params += [matching.FORMAT_POINTS, matching.FORMAT_MISMATCH]
+    for day in sorted(wanted.days):
+        sql.append("CASE WHEN POSITION(%s IN days) > 0 THEN %s ELSE 0 END")
+        params += [day, matching.DAY_POINTS]
+    return " + ".join(f"({part})" for part in sql), params
+
+
 def _pool(
     request: InvolvementRequest, wanted: matching.Wanted, size: int
 ) -> tuple[list[int], dict[int, int]]:
-    """The ids of the `size` likeliest people, and everyone's recent load.
+    """The ids of the `size` likeliest people, and their recent load.
 
-    Four narrow queries (who is eligible, with availability; how many wanted services and
-    issues each has; recent allocations and invitations), then matching.base_points over
-    plain numbers: no per-person subqueries, so it stays fast over the whole bank."""
-    rows = (
+    One query: everyone eligible, joined to one sum per person of their wanted services,
+    wanted issues and recent allocations and invitations, ordered by matching.base_points
+    (as _base_points_sql) and cut in the database, so the bank never leaves it."""
+    eligible, eligible_params = (
         _eligible(request, wanted)
         .prefetch_related(None)
         .order_by()
-        .values_list("pk", "online", "face_to_face", "days")
-    )
-    services = (
-        _counts_by_person(Person.services.through.objects.filter(service_id__in=wanted.services))
-        if wanted.services
-        else {}
-    )
-    interests = (
-        _counts_by_person(Person.interests.through.objects.filter(interest_id__in=wanted.interests))
-        if wanted.interests
-        else {}
+        .values("pk", "online", "face_to_face", "days")
+        .query.sql_with_params()
     )
     since = _recent_since(wanted.recent_months)
-    load = Counter(_counts_by_person(Allocation.objects.filter(created_at__gte=since)))
-    load.update(_counts_by_person(Invitation.objects.filter(created_at__gte=since)))
-    # Most people share a handful of combinations of these counts: work each out once.
-    memo: dict[tuple, int] = {}
-    scored = []
-    for pk, online, face_to_face, days in rows:
-        key = (services.get(pk, 0), interests.get(pk, 0), online, face_to_face, days, load.get(pk, 0))
-        points = memo.get(key)
-        if points is None:
-            points = memo[key] = matching.base_points(
-                wanted,
-                services=key[0],
-                interests=key[1],
-                online=online,
-                face_to_face=face_to_face,
-                days=days,
-                recent_load=key[5],
-            )
-        scored.append((points, -pk))
-    return [-negative for _points, negative in heapq.nlargest(size, scored)], load
+    counts, counts_params = _load_and_matches(wanted, since).query.sql_with_params()
+    points, points_params = _base_points_sql(wanted)
+    # Only compiled querysets and fixed column names are spliced in; every value is a parameter.
+    # No parallel workers: each would build the whole per-person sum again, which on a
+    # two-core server busy with other requests costs more than it saves. SET LOCAL ends
+    # with the statement's own transaction (or the caller's, if one is open).
+    sql = f"""
+        SET LOCAL max_parallel_workers_per_gather = 0;
+        SELECT pk, recent_load FROM (
+            SELECT e.pk, e.online, e.face_to_face, e.days,
+                COALESCE(c.services, 0) AS services,
+                COALESCE(c.interests, 0) AS interests,
+                COALESCE(c.recent_load, 0) AS recent_load
+            FROM ({eligible}) e
+            LEFT JOIN (
+                SELECT person_id, SUM(s) AS services, SUM(i) AS interests, SUM(n) AS recent_load
+                FROM ({counts}) marks GROUP BY person_id
+            ) c ON c.person_id = e.pk
+        ) person
+        ORDER BY {points} DESC, pk
+        LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*eligible_params, *counts_params, *points_params, size])
+        rows = cursor.fetchall()
+    return [pk for pk, _load in rows], {pk: load for pk, load in rows if load}
 
 
 def match_for_request(
@@ -545,9 +590,17 @@ def match_for_request(
     limit = limit or settings.REQUESTS_MATCH_LIMIT
     pool = pool or max(settings.REQUESTS_MATCH_POOL, limit)
     ids, load = _pool(request, wanted, pool)
+    # Each role read by its person's key: a join would scan every improver for a few hundred.
+    improver = HospitalImprover.objects.filter(person=OuterRef("pk"))
+    partner = PatientPartner.objects.filter(person=OuterRef("pk"))
     rows = (
         Person.objects.filter(pk__in=ids)
         .order_by()
+        .annotate(
+            confirmed_at=Subquery(improver.values("confirmed_at")),
+            started_on=Subquery(partner.values("started_on")),
+            tenure_ends_on=Subquery(partner.values("tenure_ends_on")),
+        )
         .values_list(
             "pk",
             "status",
@@ -555,9 +608,9 @@ def match_for_request(
             "online",
             "face_to_face",
             "days",
-            "hospital_improver__confirmed_at",
-            "patient_partner__started_on",
-            "patient_partner__tenure_ends_on",
+            "confirmed_at",
+            "started_on",
+            "tenure_ends_on",
         )
     )
     services = _matched_names(Person.services.through, "service", ids, wanted.services)

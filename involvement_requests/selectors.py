@@ -12,6 +12,8 @@ from django.db import connection
 from django.db.models import (
     Avg,
     Count,
+    DateField,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
@@ -28,6 +30,7 @@ from involvement_requests import matching, rules
 from involvement_requests.models import (
     PUBLIC_STATES,
     Allocation,
+    AllocationRole,
     Assessment,
     Invitation,
     InvitationStatus,
@@ -54,6 +57,8 @@ from ppe.formats import short_date
 from ppe.links import row_url
 
 ColeadLink = InvolvementRequest.co_leads.through
+ServicesWanted = InvolvementRequest.services_wanted.through
+InterestsWanted = InvolvementRequest.interests_wanted.through
 
 
 def requests_visible_to(user) -> QuerySet[InvolvementRequest]:
@@ -680,20 +685,44 @@ def wanted_for(request: InvolvementRequest, *, online=False, face_to_face=False,
     )
 
 
-def allocations_for(request: InvolvementRequest):
+# What the people page shows of a person and of a member of staff: their names.
+_PERSON_NAME = ("first_name", "preferred_name", "last_name", "erased_at")
+_STAFF_NAME = ("first_name", "last_name", "username")
 
-    return Allocation.objects.filter(request=request).select_related("person", "allocated_by")
+
+def _for_people_page(model, request: InvolvementRequest, columns: str, names: dict[str, tuple]):
+    """`model`'s rows for the request with only the `columns` the people page shows (space
+    separated) and the names of each related person or member of staff in `names`."""
+    related = [f"{name}__{field}" for name, fields in names.items() for field in fields]
+    return (
+        model.objects.filter(request=request).select_related(*names).only(*columns.split(), *names, *related)
+    )
+
+
+def allocations_for(request: InvolvementRequest):
+    return _for_people_page(
+        Allocation,
+        request,
+        "role starts_on ends_on",
+        {"person": _PERSON_NAME, "allocated_by": _STAFF_NAME},
+    )
 
 
 def invitations_for(request: InvolvementRequest):
-
-    return Invitation.objects.filter(request=request).select_related("person")
+    return _for_people_page(
+        Invitation,
+        request,
+        "status created_at sent_at expires_at reminded_at responded_at",
+        {"person": _PERSON_NAME},
+    )
 
 
 def organisation_invitations_for(request: InvolvementRequest):
-
-    return OrganisationInvitation.objects.filter(request=request).select_related(
-        "organisation", "contact", "invited_by"
+    return _for_people_page(
+        OrganisationInvitation,
+        request,
+        "email sent_at",
+        {"organisation": ("name",), "contact": ("name",), "invited_by": _STAFF_NAME},
     )
 
 
@@ -712,35 +741,107 @@ def response_counts(invitations: Iterable[Invitation]) -> dict[str, int]:
 def people_on_project(request: InvolvementRequest) -> list[dict]:
     """What the project team sees of who is working with them: first name and role only.
 
-    Allocated Patient Partners and Hospital Improvers who accepted; never equality
-    answers, contact details or anyone who has been erased."""
+    Allocated Patient Partners (by start date) then Hospital Improvers who accepted (by
+    when they were asked), in one query; never equality answers, contact details or
+    anyone who has been erased."""
+    no_date = Value(None, output_field=DateField())
+
+    def part(rows, order: int, role, starts_on, ends_on, asked_at):
+        return (
+            rows.filter(request=request, person__erased_at__isnull=True)
+            .order_by()
+            .annotate(
+                part=Value(order),
+                kind=role,
+                starts=starts_on,
+                ends=ends_on,
+                asked=asked_at,
+                first=F("person__first_name"),
+                preferred=F("person__preferred_name"),
+            )
+            .values_list("part", "kind", "starts", "ends", "asked", "id", "first", "preferred")
+        )
+
+    allocations = part(
+        Allocation.objects.all(),
+        0,
+        F("role"),
+        F("starts_on"),
+        F("ends_on"),
+        Value(None, output_field=DateTimeField()),
+    )
+    accepted = part(
+        Invitation.objects.filter(status=InvitationStatus.ACCEPTED),
+        1,
+        Value(""),
+        no_date,
+        no_date,
+        F("created_at"),
+    )
+    roles = dict(AllocationRole.choices)
     rows = []
-    allocations = (
-        Allocation.objects.filter(request=request, person__erased_at__isnull=True)
-        .select_related("person")
-        .only("role", "starts_on", "ends_on", "person__first_name", "person__preferred_name")
-    )
-    for allocation in allocations:
-        person = allocation.person
-        rows.append(
-            {
-                "name": person.preferred_name or person.first_name,
-                "role": allocation.get_role_display(),
-                "starts_on": allocation.starts_on,
-                "ends_on": allocation.ends_on,
-            }
-        )
-    accepted = (
-        Invitation.objects.filter(
-            request=request, status=InvitationStatus.ACCEPTED, person__erased_at__isnull=True
-        )
-        .select_related("person")
-        .only("status", "person__first_name", "person__preferred_name")
-    )
-    for invitation in accepted:
-        person = invitation.person
-        rows.append({"name": person.preferred_name or person.first_name, "role": "Hospital Improver"})
+    for order, role, starts_on, ends_on, _asked, _id, first, preferred in allocations.union(
+        accepted, all=True
+    ).order_by("part", "starts", "asked", "id"):
+        row = {
+            "name": preferred or first,
+            "role": roles.get(role, role) if order == 0 else "Hospital Improver",
+        }
+        if order == 0:
+            row.update(starts_on=starts_on, ends_on=ends_on)
+        rows.append(row)
     return rows
+
+
+def request_names(request: InvolvementRequest) -> dict[str, list[str]]:
+    """The names its page lists for a request: co-leads, services and issues wanted, each
+    in its own order, in one query."""
+
+    def part(rows, order: int, link_order, sort, name, last, username):
+        return (
+            rows.order_by()
+            .annotate(part=Value(order), link=link_order, sort=sort, name1=name, name2=last, login=username)
+            .values_list("part", "link", "sort", "name1", "name2", "login")
+        )
+
+    blank = Value("")
+    leads = part(
+        ColeadLink.objects.filter(involvementrequest=request),
+        0,
+        F("id"),
+        blank,
+        F("user__first_name"),
+        F("user__last_name"),
+        F("user__username"),
+    )
+    services = part(
+        ServicesWanted.objects.filter(involvementrequest=request),
+        1,
+        Value(0),
+        F("service__cmg__name"),
+        F("service__name"),
+        blank,
+        blank,
+    )
+    interests = part(
+        InterestsWanted.objects.filter(involvementrequest=request),
+        2,
+        Value(0),
+        blank,
+        F("interest__name"),
+        blank,
+        blank,
+    )
+    names: dict[str, list[str]] = {"co_leads": [], "services": [], "interests": []}
+    keys = list(names)
+    for order, _link, _sort, name, last, username in leads.union(services, interests, all=True).order_by(
+        "part", "link", "sort", "name1"
+    ):
+        if order == 0:
+            names["co_leads"].append(f"{name} {last}".strip() or username)
+        else:
+            names[keys[order]].append(name)
+    return names
 
 
 def organisations_to_invite(request: InvolvementRequest):

@@ -114,6 +114,7 @@ def request_detail(request, pk: int):
             "may_edit": selectors.may_edit(instance, request.user),
             "note_form": forms.NoteForm(),
             "people_on_project": selectors.people_on_project(instance),
+            "names": selectors.request_names(instance),
             "matchable_states": selectors.MATCHABLE_STATES,
         },
     )

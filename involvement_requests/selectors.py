@@ -22,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -133,6 +134,21 @@ def status_history(request: InvolvementRequest):
     return request.status_changes.select_related("by").order_by("at", "id")
 
 
+# The columns of a row of a list of requests, as request_rows' cells read them.
+_ROW_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "last_submitted_at",
+    "cmg_id",
+    "proposed_rung_id",
+    "planned_rung_id",
+    "submitted_by__first_name",
+    "submitted_by__last_name",
+    "submitted_by__username",
+)
+
+
 def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]) -> list[dict]:
     """One page of a list of requests, ready for the table, in `queryset`'s order.
 
@@ -144,20 +160,25 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
     rows = (
         InvolvementRequest.objects.filter(pk__in=page_ids)
         .order_by(*(queryset.query.order_by or InvolvementRequest._meta.ordering))
-        .values_list(
-            "id",
-            "title",
-            "status",
-            "last_submitted_at",
-            "cmg_id",
-            "proposed_rung_id",
-            "planned_rung_id",
-            "submitted_by__first_name",
-            "submitted_by__last_name",
-            "submitted_by__username",
-        )
+        .values_list(*_ROW_COLUMNS)
     )
-    rows = list(rows)
+    return _cells(list(rows))
+
+
+def counted_request_rows(
+    queryset: QuerySet[InvolvementRequest], start: int, size: int
+) -> tuple[list[dict], int]:
+    """`size` rows of a short list of requests (a lead's own) from `start`, and how many
+    the whole list holds, in one query: the count rides on each row. None are read past
+    its end, so the count is then 0; the caller asks again if it needs it."""
+    rows = list(
+        queryset.annotate(total=Window(Count("pk"))).values_list(*_ROW_COLUMNS, "total")[start : start + size]
+    )
+    return _cells([row[:-1] for row in rows]), rows[0][-1] if rows else 0
+
+
+def _cells(rows: list[tuple]) -> list[dict]:
+    """Each row of _ROW_COLUMNS as the cells of the table of requests."""
     if not rows:
         return []
     kept = reference()

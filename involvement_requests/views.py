@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from involvement_requests.models import InvolvementRequest, QualityPriority, Run
 from people_bank.models import ClinicalManagementGroup, Interest, Service
 from ppe import audit
 from ppe.access import can, public, requires
-from ppe.paging import paginate
+from ppe.paging import LAST_PAGE, paginate
 
 PAGE_SIZE = 25
 
@@ -41,8 +42,25 @@ def request_list(request):
     """A QI lead's own requests and those they co-lead. The PPI team works from the queue."""
     if can(request.user, "requests.assess"):
         return redirect("involvement_requests:queue")
-    page = _request_page(request, selectors.my_requests(request.user))
-    return render(request, "involvement_requests/request_list.html", {"page": page})
+    return render(
+        request,
+        "involvement_requests/request_list.html",
+        {"page": _counted_page(request, selectors.my_requests(request.user))},
+    )
+
+
+def _counted_page(request, queryset):
+    """_request_page for a short list, with its rows and its count read in one query. Any
+    page but a real one (none, nonsense, past the end) is left to _request_page."""
+    sent = request.GET.get("page") or "1"
+    if sent.isdigit() and 1 <= int(sent) <= LAST_PAGE:
+        number = int(sent)
+        rows, total = selectors.counted_request_rows(queryset, (number - 1) * PAGE_SIZE, PAGE_SIZE)
+        if rows or number == 1:
+            paginator = Paginator([], PAGE_SIZE)
+            paginator.count = total
+            return Page(rows, number, paginator)
+    return _request_page(request, queryset)
 
 
 def _save_form(request, form, instance):

@@ -168,13 +168,21 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
 def counted_request_rows(
     queryset: QuerySet[InvolvementRequest], start: int, size: int
 ) -> tuple[list[dict], int]:
-    """`size` rows of a short list of requests (a lead's own) from `start`, and how many
-    the whole list holds, in one query: the count rides on each row. None are read past
-    its end, so the count is then 0; the caller asks again if it needs it."""
-    rows = list(
-        queryset.annotate(total=Window(Count("pk"))).values_list(*_ROW_COLUMNS, "total")[start : start + size]
-    )
-    return _cells([row[:-1] for row in rows]), rows[0][-1] if rows else 0
+    """counted() for a list of requests, as the cells of its table."""
+    rows, total = counted(queryset.values_list(*_ROW_COLUMNS), start, size)
+    return _cells(rows), total
+
+
+def counted(queryset: QuerySet, start: int, size: int) -> tuple[list, int]:
+    """`size` rows of a list from `start`, and how many the whole list holds, in one query:
+    the count rides on each row as a window. None are read past its end, so the count is
+    then 0; the caller asks again if it needs it."""
+    rows = list(queryset.annotate(counted_total=Window(Count("pk")))[start : start + size])
+    if not rows:
+        return [], 0
+    if isinstance(rows[0], tuple):  # values_list(): the count is the last value
+        return [row[:-1] for row in rows], rows[0][-1]
+    return rows, rows[0].counted_total
 
 
 def _cells(rows: list[tuple]) -> list[dict]:

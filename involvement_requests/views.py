@@ -42,25 +42,33 @@ def request_list(request):
     """A QI lead's own requests and those they co-lead. The PPI team works from the queue."""
     if can(request.user, "requests.assess"):
         return redirect("involvement_requests:queue")
+    mine = selectors.my_requests(request.user)
     return render(
         request,
         "involvement_requests/request_list.html",
-        {"page": _counted_page(request, selectors.my_requests(request.user))},
+        {
+            "page": _counted_page(
+                request,
+                lambda start, size: selectors.counted_request_rows(mine, start, size),
+                lambda: _request_page(request, mine),
+            )
+        },
     )
 
 
-def _counted_page(request, queryset):
-    """_request_page for a short list, with its rows and its count read in one query. Any
-    page but a real one (none, nonsense, past the end) is left to _request_page."""
+def _counted_page(request, read, otherwise):
+    """The page `?page=` of a list, from `read(start, size)` giving its rows and its count
+    in one query (see selectors.counted). Any page but a real one (none, nonsense, past the
+    end) is left to `otherwise()`, which pages as Django's paginator does."""
     sent = request.GET.get("page") or "1"
     if sent.isdigit() and 1 <= int(sent) <= LAST_PAGE:
         number = int(sent)
-        rows, total = selectors.counted_request_rows(queryset, (number - 1) * PAGE_SIZE, PAGE_SIZE)
+        rows, total = read((number - 1) * PAGE_SIZE, PAGE_SIZE)
         if rows or number == 1:
             paginator = Paginator([], PAGE_SIZE)
             paginator.count = total
             return Page(rows, number, paginator)
-    return _request_page(request, queryset)
+    return otherwise()
 
 
 def _save_form(request, form, instance):
@@ -289,7 +297,12 @@ def queue(request):
 
 @public
 def bulletin(request):
-    page = paginate(request, selectors.public_opportunities(), size=PAGE_SIZE)
+    opportunities = selectors.public_opportunities()
+    page = _counted_page(
+        request,
+        lambda start, size: selectors.counted(opportunities, start, size),
+        lambda: paginate(request, opportunities, size=PAGE_SIZE),
+    )
     return render(request, "involvement_requests/bulletin.html", {"page": page})
 
 

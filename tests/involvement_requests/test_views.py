@@ -364,6 +364,30 @@ def test_only_requests_marked_public_and_accepted_appear_on_the_bulletin(client,
     assert "Still a draft" not in page
 
 
+def test_the_bulletin_pages_newest_decision_first_with_odd_pages_as_before(client, qi_user):
+    from django.utils import timezone
+
+    decided = timezone.now()
+    for number in range(26):
+        InvolvementRequestFactory(
+            submitted_by=qi_user,
+            status=Status.ACCEPTED,
+            open_to_public=True,
+            title=f"Opportunity {number:02d}",
+            decided_at=decided - timezone.timedelta(days=number),
+        )
+    url = reverse("involvement_requests:bulletin")
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+
+    assert "Opportunity 00" in first and "Opportunity 24" in first and "Opportunity 25" not in first
+    assert 'aria-label="Page 1 of 2"' in first
+    assert 'aria-label="Page 2 of 2"' in second and "Opportunity 25" in second
+    for sent, shown in (("3", 2), ("0", 2), ("two", 1)):
+        assert f'aria-label="Page {shown} of 2"' in client.get(url + f"?page={sent}").content.decode(), sent
+
+
 def test_the_weekly_digest_lists_open_opportunities(accepted, settings):
     from involvement_requests.tasks import send_opportunities_digest
 

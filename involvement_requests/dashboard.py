@@ -6,11 +6,8 @@ PANEL_ROWS = 5
 
 
 def qi_lead_panel(request) -> dict:
-    mine = selectors.my_requests(request.user)
-    return {
-        "rows": selectors.request_rows(mine, mine.values_list("pk", flat=True)[:PANEL_ROWS]),
-        "total": mine.count(),
-    }
+    rows, total = selectors.counted_request_rows(selectors.my_requests(request.user), 0, PANEL_ROWS)
+    return {"rows": rows, "total": total}
 
 
 def ppi_team_panel(request) -> dict:

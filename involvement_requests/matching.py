@@ -122,7 +122,10 @@ def base_points(
 ) -> int:
     """The points for what the request wants and how busy someone has been, from counts
     only: cheap enough to run over the whole bank, so the database's pool is cut by the
-    same weights the full score uses. `services` and `interests` count the matches."""
+    same weights the full score uses. `services` and `interests` count the matches.
+
+    involvement_requests.selectors._base_points_sql says the same in SQL, to cut the pool
+    in the database: change the two together (a test compares them)."""
     points = SERVICE_POINTS * min(services, COUNTED_MATCHES) + INTEREST_POINTS * min(
         interests, COUNTED_MATCHES
     )

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime
-import heapq
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
+    DateField,
+    DateTimeField,
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Value,
+    Window,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -25,6 +31,7 @@ from involvement_requests import matching, rules
 from involvement_requests.models import (
     PUBLIC_STATES,
     Allocation,
+    AllocationRole,
     Assessment,
     Invitation,
     InvitationStatus,
@@ -51,6 +58,8 @@ from ppe.formats import short_date
 from ppe.links import row_url
 
 ColeadLink = InvolvementRequest.co_leads.through
+ServicesWanted = InvolvementRequest.services_wanted.through
+InterestsWanted = InvolvementRequest.interests_wanted.through
 
 
 def requests_visible_to(user) -> QuerySet[InvolvementRequest]:
@@ -125,6 +134,21 @@ def status_history(request: InvolvementRequest):
     return request.status_changes.select_related("by").order_by("at", "id")
 
 
+# The columns of a row of a list of requests, as request_rows' cells read them.
+_ROW_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "last_submitted_at",
+    "cmg_id",
+    "proposed_rung_id",
+    "planned_rung_id",
+    "submitted_by__first_name",
+    "submitted_by__last_name",
+    "submitted_by__username",
+)
+
+
 def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]) -> list[dict]:
     """One page of a list of requests, ready for the table, in `queryset`'s order.
 
@@ -136,20 +160,33 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
     rows = (
         InvolvementRequest.objects.filter(pk__in=page_ids)
         .order_by(*(queryset.query.order_by or InvolvementRequest._meta.ordering))
-        .values_list(
-            "id",
-            "title",
-            "status",
-            "last_submitted_at",
-            "cmg_id",
-            "proposed_rung_id",
-            "planned_rung_id",
-            "submitted_by__first_name",
-            "submitted_by__last_name",
-            "submitted_by__username",
-        )
+        .values_list(*_ROW_COLUMNS)
     )
-    rows = list(rows)
+    return _cells(list(rows))
+
+
+def counted_request_rows(
+    queryset: QuerySet[InvolvementRequest], start: int, size: int
+) -> tuple[list[dict], int]:
+    """counted() for a list of requests, as the cells of its table."""
+    rows, total = counted(queryset.values_list(*_ROW_COLUMNS), start, size)
+    return _cells(rows), total
+
+
+def counted(queryset: QuerySet, start: int, size: int) -> tuple[list, int]:
+    """`size` rows of a list from `start`, and how many the whole list holds, in one query:
+    the count rides on each row as a window. None are read past its end, so the count is
+    then 0; the caller asks again if it needs it."""
+    rows = list(queryset.annotate(counted_total=Window(Count("pk")))[start : start + size])
+    if not rows:
+        return [], 0
+    if isinstance(rows[0], tuple):  # values_list(): the count is the last value
+        return [row[:-1] for row in rows], rows[0][-1]
+    return rows, rows[0].counted_total
+
+
+def _cells(rows: list[tuple]) -> list[dict]:
+    """Each row of _ROW_COLUMNS as the cells of the table of requests."""
     if not rows:
         return []
     kept = reference()
@@ -424,12 +461,6 @@ def _recent_since(months: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
 
 
-def _counts_by_person(queryset) -> dict[int, int]:
-    """{person id: rows} for the rows of `queryset`, counted in the database."""
-    rows = queryset.order_by().values("person_id").annotate(n=Count("pk")).values_list("person_id", "n")
-    return dict(rows)
-
-
 def group_person_ids(request: InvolvementRequest) -> set[int]:
     """People already on the request: allocated, or invited and not declined."""
     allocated = Allocation.objects.filter(request=request).order_by().values_list("person_id", flat=True)
@@ -486,51 +517,99 @@ def _eligible(request: InvolvementRequest, wanted: matching.Wanted) -> QuerySet[
     )
 
 
+def _load_and_matches(wanted: matching.Wanted, since: datetime.datetime) -> QuerySet:
+    """One row a time anyone has a wanted service, a wanted issue or a recent allocation or
+    invitation: (person id, services, interests, recent load), each 1 or 0, to be summed."""
+    one, none = Value(1), Value(0)
+
+    def marked(rows, services, interests, load):
+        rows = rows.order_by().annotate(s=services, i=interests, n=load)
+        return rows.values_list("person_id", "s", "i", "n")
+
+    parts = [
+        marked(Allocation.objects.filter(created_at__gte=since), none, none, one),
+        marked(Invitation.objects.filter(created_at__gte=since), none, none, one),
+    ]
+    if wanted.services:
+        parts.append(
+            marked(Person.services.through.objects.filter(service_id__in=wanted.services), one, none, none)
+        )
+    if wanted.interests:
+        parts.append(
+            marked(Person.interests.through.objects.filter(interest_id__in=wanted.interests), none, one, none)
+        )
+    return parts[0].union(*parts[1:], all=True)
+
+
+def _base_points_sql(wanted: matching.Wanted) -> tuple[str, list]:
+    """matching.base_points written as SQL over the columns services, interests, online,
+    face_to_face, days and recent_load, so the database can cut the pool without sending
+    the whole bank back. Built from matching's own weights; a test holds the two equal."""
+    sql = [
+        "%s * LEAST(services, %s)",
+        "%s * LEAST(interests, %s)",
+        "CASE WHEN recent_load = 0 THEN %s ELSE %s * recent_load END",
+    ]
+    params: list = [
+        matching.SERVICE_POINTS,
+        matching.COUNTED_MATCHES,
+        matching.INTEREST_POINTS,
+        matching.COUNTED_MATCHES,
+        matching.NOT_RECENTLY_INVOLVED,
+        -matching.LOAD_PENALTY,
+    ]
+    ways = [name for name, want in (("online", wanted.online), ("face_to_face", wanted.face_to_face)) if want]
+    if ways:
+        sql.append(f"CASE WHEN {' OR '.join(ways)} THEN %s ELSE %s END")
+        params += [matching.FORMAT_POINTS, matching.FORMAT_MISMATCH]
+    for day in sorted(wanted.days):
+        sql.append("CASE WHEN POSITION(%s IN days) > 0 THEN %s ELSE 0 END")
+        params += [day, matching.DAY_POINTS]
+    return " + ".join(f"({part})" for part in sql), params
+
+
 def _pool(
     request: InvolvementRequest, wanted: matching.Wanted, size: int
 ) -> tuple[list[int], dict[int, int]]:
-    """The ids of the `size` likeliest people, and everyone's recent load.
+    """The ids of the `size` likeliest people, and their recent load.
 
-    Four narrow queries (who is eligible, with availability; how many wanted services and
-    issues each has; recent allocations and invitations), then matching.base_points over
-    plain numbers: no per-person subqueries, so it stays fast over the whole bank."""
-    rows = (
+    One query: everyone eligible, joined to one sum per person of their wanted services,
+    wanted issues and recent allocations and invitations, ordered by matching.base_points
+    (as _base_points_sql) and cut in the database, so the bank never leaves it."""
+    eligible, eligible_params = (
         _eligible(request, wanted)
         .prefetch_related(None)
         .order_by()
-        .values_list("pk", "online", "face_to_face", "days")
-    )
-    services = (
-        _counts_by_person(Person.services.through.objects.filter(service_id__in=wanted.services))
-        if wanted.services
-        else {}
-    )
-    interests = (
-        _counts_by_person(Person.interests.through.objects.filter(interest_id__in=wanted.interests))
-        if wanted.interests
-        else {}
+        .values("pk", "online", "face_to_face", "days")
+        .query.sql_with_params()
     )
     since = _recent_since(wanted.recent_months)
-    load = Counter(_counts_by_person(Allocation.objects.filter(created_at__gte=since)))
-    load.update(_counts_by_person(Invitation.objects.filter(created_at__gte=since)))
-    # Most people share a handful of combinations of these counts: work each out once.
-    memo: dict[tuple, int] = {}
-    scored = []
-    for pk, online, face_to_face, days in rows:
-        key = (services.get(pk, 0), interests.get(pk, 0), online, face_to_face, days, load.get(pk, 0))
-        points = memo.get(key)
-        if points is None:
-            points = memo[key] = matching.base_points(
-                wanted,
-                services=key[0],
-                interests=key[1],
-                online=online,
-                face_to_face=face_to_face,
-                days=days,
-                recent_load=key[5],
-            )
-        scored.append((points, -pk))
-    return [-negative for _points, negative in heapq.nlargest(size, scored)], load
+    counts, counts_params = _load_and_matches(wanted, since).query.sql_with_params()
+    points, points_params = _base_points_sql(wanted)
+    # Only compiled querysets and fixed column names are spliced in; every value is a parameter.
+    # No parallel workers: each would build the whole per-person sum again, which on a
+    # two-core server busy with other requests costs more than it saves. SET LOCAL ends
+    # with the statement's own transaction (or the caller's, if one is open).
+    sql = f"""
+        SET LOCAL max_parallel_workers_per_gather = 0;
+        SELECT pk, recent_load FROM (
+            SELECT e.pk, e.online, e.face_to_face, e.days,
+                COALESCE(c.services, 0) AS services,
+                COALESCE(c.interests, 0) AS interests,
+                COALESCE(c.recent_load, 0) AS recent_load
+            FROM ({eligible}) e
+            LEFT JOIN (
+                SELECT person_id, SUM(s) AS services, SUM(i) AS interests, SUM(n) AS recent_load
+                FROM ({counts}) marks GROUP BY person_id
+            ) c ON c.person_id = e.pk
+        ) person
+        ORDER BY {points} DESC, pk
+        LIMIT %s
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*eligible_params, *counts_params, *points_params, size])
+        rows = cursor.fetchall()
+    return [pk for pk, _load in rows], {pk: load for pk, load in rows if load}
 
 
 def match_for_request(
@@ -545,9 +624,17 @@ def match_for_request(
     limit = limit or settings.REQUESTS_MATCH_LIMIT
     pool = pool or max(settings.REQUESTS_MATCH_POOL, limit)
     ids, load = _pool(request, wanted, pool)
+    # Each role read by its person's key: a join would scan every improver for a few hundred.
+    improver = HospitalImprover.objects.filter(person=OuterRef("pk"))
+    partner = PatientPartner.objects.filter(person=OuterRef("pk"))
     rows = (
         Person.objects.filter(pk__in=ids)
         .order_by()
+        .annotate(
+            confirmed_at=Subquery(improver.values("confirmed_at")),
+            started_on=Subquery(partner.values("started_on")),
+            tenure_ends_on=Subquery(partner.values("tenure_ends_on")),
+        )
         .values_list(
             "pk",
             "status",
@@ -555,9 +642,9 @@ def match_for_request(
             "online",
             "face_to_face",
             "days",
-            "hospital_improver__confirmed_at",
-            "patient_partner__started_on",
-            "patient_partner__tenure_ends_on",
+            "confirmed_at",
+            "started_on",
+            "tenure_ends_on",
         )
     )
     services = _matched_names(Person.services.through, "service", ids, wanted.services)
@@ -627,20 +714,44 @@ def wanted_for(request: InvolvementRequest, *, online=False, face_to_face=False,
     )
 
 
-def allocations_for(request: InvolvementRequest):
+# What the people page shows of a person and of a member of staff: their names.
+_PERSON_NAME = ("first_name", "preferred_name", "last_name", "erased_at")
+_STAFF_NAME = ("first_name", "last_name", "username")
 
-    return Allocation.objects.filter(request=request).select_related("person", "allocated_by")
+
+def _for_people_page(model, request: InvolvementRequest, columns: str, names: dict[str, tuple]):
+    """`model`'s rows for the request with only the `columns` the people page shows (space
+    separated) and the names of each related person or member of staff in `names`."""
+    related = [f"{name}__{field}" for name, fields in names.items() for field in fields]
+    return (
+        model.objects.filter(request=request).select_related(*names).only(*columns.split(), *names, *related)
+    )
+
+
+def allocations_for(request: InvolvementRequest):
+    return _for_people_page(
+        Allocation,
+        request,
+        "role starts_on ends_on",
+        {"person": _PERSON_NAME, "allocated_by": _STAFF_NAME},
+    )
 
 
 def invitations_for(request: InvolvementRequest):
-
-    return Invitation.objects.filter(request=request).select_related("person")
+    return _for_people_page(
+        Invitation,
+        request,
+        "status created_at sent_at expires_at reminded_at responded_at",
+        {"person": _PERSON_NAME},
+    )
 
 
 def organisation_invitations_for(request: InvolvementRequest):
-
-    return OrganisationInvitation.objects.filter(request=request).select_related(
-        "organisation", "contact", "invited_by"
+    return _for_people_page(
+        OrganisationInvitation,
+        request,
+        "email sent_at",
+        {"organisation": ("name",), "contact": ("name",), "invited_by": _STAFF_NAME},
     )
 
 
@@ -659,35 +770,107 @@ def response_counts(invitations: Iterable[Invitation]) -> dict[str, int]:
 def people_on_project(request: InvolvementRequest) -> list[dict]:
     """What the project team sees of who is working with them: first name and role only.
 
-    Allocated Patient Partners and Hospital Improvers who accepted; never equality
-    answers, contact details or anyone who has been erased."""
+    Allocated Patient Partners (by start date) then Hospital Improvers who accepted (by
+    when they were asked), in one query; never equality answers, contact details or
+    anyone who has been erased."""
+    no_date = Value(None, output_field=DateField())
+
+    def part(rows, order: int, role, starts_on, ends_on, asked_at):
+        return (
+            rows.filter(request=request, person__erased_at__isnull=True)
+            .order_by()
+            .annotate(
+                part=Value(order),
+                kind=role,
+                starts=starts_on,
+                ends=ends_on,
+                asked=asked_at,
+                first=F("person__first_name"),
+                preferred=F("person__preferred_name"),
+            )
+            .values_list("part", "kind", "starts", "ends", "asked", "id", "first", "preferred")
+        )
+
+    allocations = part(
+        Allocation.objects.all(),
+        0,
+        F("role"),
+        F("starts_on"),
+        F("ends_on"),
+        Value(None, output_field=DateTimeField()),
+    )
+    accepted = part(
+        Invitation.objects.filter(status=InvitationStatus.ACCEPTED),
+        1,
+        Value(""),
+        no_date,
+        no_date,
+        F("created_at"),
+    )
+    roles = dict(AllocationRole.choices)
     rows = []
-    allocations = (
-        Allocation.objects.filter(request=request, person__erased_at__isnull=True)
-        .select_related("person")
-        .only("role", "starts_on", "ends_on", "person__first_name", "person__preferred_name")
-    )
-    for allocation in allocations:
-        person = allocation.person
-        rows.append(
-            {
-                "name": person.preferred_name or person.first_name,
-                "role": allocation.get_role_display(),
-                "starts_on": allocation.starts_on,
-                "ends_on": allocation.ends_on,
-            }
-        )
-    accepted = (
-        Invitation.objects.filter(
-            request=request, status=InvitationStatus.ACCEPTED, person__erased_at__isnull=True
-        )
-        .select_related("person")
-        .only("status", "person__first_name", "person__preferred_name")
-    )
-    for invitation in accepted:
-        person = invitation.person
-        rows.append({"name": person.preferred_name or person.first_name, "role": "Hospital Improver"})
+    for order, role, starts_on, ends_on, _asked, _id, first, preferred in allocations.union(
+        accepted, all=True
+    ).order_by("part", "starts", "asked", "id"):
+        row = {
+            "name": preferred or first,
+            "role": roles.get(role, role) if order == 0 else "Hospital Improver",
+        }
+        if order == 0:
+            row.update(starts_on=starts_on, ends_on=ends_on)
+        rows.append(row)
     return rows
+
+
+def request_names(request: InvolvementRequest) -> dict[str, list[str]]:
+    """The names its page lists for a request: co-leads, services and issues wanted, each
+    in its own order, in one query."""
+
+    def part(rows, order: int, link_order, sort, name, last, username):
+        return (
+            rows.order_by()
+            .annotate(part=Value(order), link=link_order, sort=sort, name1=name, name2=last, login=username)
+            .values_list("part", "link", "sort", "name1", "name2", "login")
+        )
+
+    blank = Value("")
+    leads = part(
+        ColeadLink.objects.filter(involvementrequest=request),
+        0,
+        F("id"),
+        blank,
+        F("user__first_name"),
+        F("user__last_name"),
+        F("user__username"),
+    )
+    services = part(
+        ServicesWanted.objects.filter(involvementrequest=request),
+        1,
+        Value(0),
+        F("service__cmg__name"),
+        F("service__name"),
+        blank,
+        blank,
+    )
+    interests = part(
+        InterestsWanted.objects.filter(involvementrequest=request),
+        2,
+        Value(0),
+        blank,
+        F("interest__name"),
+        blank,
+        blank,
+    )
+    names: dict[str, list[str]] = {"co_leads": [], "services": [], "interests": []}
+    keys = list(names)
+    for order, _link, _sort, name, last, username in leads.union(services, interests, all=True).order_by(
+        "part", "link", "sort", "name1"
+    ):
+        if order == 0:
+            names["co_leads"].append(f"{name} {last}".strip() or username)
+        else:
+            names[keys[order]].append(name)
+    return names
 
 
 def organisations_to_invite(request: InvolvementRequest):

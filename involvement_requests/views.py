@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from involvement_requests.models import InvolvementRequest, QualityPriority, Run
 from people_bank.models import ClinicalManagementGroup, Interest, Service
 from ppe import audit
 from ppe.access import can, public, requires
-from ppe.paging import paginate
+from ppe.paging import LAST_PAGE, paginate
 
 PAGE_SIZE = 25
 
@@ -41,8 +42,33 @@ def request_list(request):
     """A QI lead's own requests and those they co-lead. The PPI team works from the queue."""
     if can(request.user, "requests.assess"):
         return redirect("involvement_requests:queue")
-    page = _request_page(request, selectors.my_requests(request.user))
-    return render(request, "involvement_requests/request_list.html", {"page": page})
+    mine = selectors.my_requests(request.user)
+    return render(
+        request,
+        "involvement_requests/request_list.html",
+        {
+            "page": _counted_page(
+                request,
+                lambda start, size: selectors.counted_request_rows(mine, start, size),
+                lambda: _request_page(request, mine),
+            )
+        },
+    )
+
+
+def _counted_page(request, read, otherwise):
+    """The page `?page=` of a list, from `read(start, size)` giving its rows and its count
+    in one query (see selectors.counted). Any page but a real one (none, nonsense, past the
+    end) is left to `otherwise()`, which pages as Django's paginator does."""
+    sent = request.GET.get("page") or "1"
+    if sent.isdigit() and 1 <= int(sent) <= LAST_PAGE:
+        number = int(sent)
+        rows, total = read((number - 1) * PAGE_SIZE, PAGE_SIZE)
+        if rows or number == 1:
+            paginator = Paginator([], PAGE_SIZE)
+            paginator.count = total
+            return Page(rows, number, paginator)
+    return otherwise()
 
 
 def _save_form(request, form, instance):
@@ -114,6 +140,7 @@ def request_detail(request, pk: int):
             "may_edit": selectors.may_edit(instance, request.user),
             "note_form": forms.NoteForm(),
             "people_on_project": selectors.people_on_project(instance),
+            "names": selectors.request_names(instance),
             "matchable_states": selectors.MATCHABLE_STATES,
         },
     )
@@ -272,7 +299,12 @@ def queue(request):
 
 @public
 def bulletin(request):
-    page = paginate(request, selectors.public_opportunities(), size=PAGE_SIZE)
+    opportunities = selectors.public_opportunities()
+    page = _counted_page(
+        request,
+        lambda start, size: selectors.counted(opportunities, start, size),
+        lambda: paginate(request, opportunities, size=PAGE_SIZE),
+    )
     return render(request, "involvement_requests/bulletin.html", {"page": page})
 
 

@@ -4,6 +4,8 @@ from django.utils import timezone
 
 from ppe import counts, dashboard
 from ppe.access import Role
+from ppe.formats import short_date
+from ppe.links import row_url
 
 
 def ppi_panel(request) -> dict:
@@ -19,8 +21,34 @@ def ppi_panel(request) -> dict:
     )
     return {
         **_kept_counts(),
-        "follow_ups": list(follow_ups[:10]),
-        "reminders": list(reminders[:10]),
+        "follow_ups": [_follow_up_line(c) for c in follow_ups[:10]],
+        "reminders": [
+            {
+                "link": row_url("people_bank:person_detail", r.partner.person_id),
+                "name": r.partner.person.display_name,
+                "kind": r.get_kind_display().lower(),
+                "due": short_date(r.due_on),
+            }
+            for r in reminders[:10]
+        ],
+    }
+
+
+def _follow_up_line(conversation) -> dict:
+    """One overdue follow-up as the panel shows it: who (a person or an organisation),
+    what, when it was due, and where "Done" posts."""
+    if conversation.person:
+        link = row_url("people_bank:person_detail", conversation.person_id)
+        name = conversation.person.display_name
+    else:
+        link = row_url("people_bank:organisation_detail", conversation.organisation_id)
+        name = conversation.organisation.name
+    return {
+        "link": link,
+        "name": name,
+        "follow_up": conversation.follow_up,
+        "due": short_date(conversation.follow_up_due),
+        "done": row_url("people_bank:follow_up_done", conversation.pk),
     }
 
 

@@ -219,3 +219,45 @@ def test_allocation_dates_and_uniqueness_hold_in_the_database_too(accepted):
     AllocationFactory(request=accepted, person=partner)
     with pytest.raises(IntegrityError), transaction.atomic():
         AllocationFactory(request=accepted, person=partner)
+
+
+def test_the_request_page_lists_co_leads_services_issues_and_people_each_in_order(qi_client, accepted):
+    from tests.factories import (
+        ClinicalManagementGroupFactory,
+        InterestFactory,
+        ServiceFactory,
+        UserFactory,
+    )
+
+    # Co-leads in the order they were added; one with no name shows their username.
+    accepted.co_leads.add(UserFactory(first_name="Zara", last_name="Hale"))
+    accepted.co_leads.add(UserFactory(first_name="", last_name=""))
+    surgery, medicine = (
+        ClinicalManagementGroupFactory(name="Surgery"),
+        ClinicalManagementGroupFactory(name="Medicine"),
+    )
+    accepted.services_wanted.add(
+        ServiceFactory(name="Theatres", cmg=surgery), ServiceFactory(name="Wards", cmg=medicine)
+    )
+    accepted.interests_wanted.add(InterestFactory(name="Travel"), InterestFactory(name="Access"))
+    today = timezone.localdate()
+    AllocationFactory(
+        request=accepted,
+        person=partner_in_tenure(first_name="Later"),
+        starts_on=today + datetime.timedelta(days=9),
+    )
+    AllocationFactory(request=accepted, person=partner_in_tenure(first_name="Sooner"), starts_on=today)
+    InvitationFactory(
+        request=accepted,
+        person=confirmed_improver(first_name="Ida"),
+        status="accepted",
+        responded_at=timezone.now(),
+    )
+
+    page = qi_client.get(accepted.get_absolute_url()).content.decode()
+
+    lead_username = accepted.co_leads.get(first_name="").username
+    assert f"Zara Hale, {lead_username}" in page
+    # Services by their CMG's name, then their own; issues by name.
+    assert "Wards, Theatres" in page and "Access, Travel" in page
+    assert page.index("Sooner") < page.index("Later") < page.index("Ida")

@@ -241,3 +241,70 @@ def test_a_partner_with_six_paid_sessions_this_month_is_ranked_down_and_told_why
     assert suggested(ppi_client, accepted) == [free.pk, busy.pk]
     page = ppi_client.get(match_url(accepted)).content.decode()
     assert "Already has 6 paid sessions this month: another would not be paid" in page
+
+
+def test_the_databases_cut_of_the_pool_scores_exactly_as_the_ranking_rules_do():
+    """The pool is ordered in SQL (selectors._base_points_sql); it must give the points
+    matching.base_points gives for every mix of counts, ways of taking part and days."""
+    import itertools
+
+    from involvement_requests import matching
+
+    people = [
+        (services, interests, online, face_to_face, days, load)
+        for services, interests, load in itertools.product(range(5), range(5), range(4))
+        for online, face_to_face in itertools.product([False, True], repeat=2)
+        for days in ["", "mon", "tue,thu", "mon,tue,wed,thu,fri,sat,sun"]
+    ]
+    choices = [
+        {},
+        {"online": True},
+        {"face_to_face": True, "days": frozenset({"mon"})},
+        {"online": True, "face_to_face": True, "days": frozenset({"tue", "thu", "sun"})},
+    ]
+    for choice in choices:
+        wanted = matching.Wanted(on=timezone.localdate(), **choice)
+        points, params = selectors._base_points_sql(wanted)
+        rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(people))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {points} FROM (VALUES {rows}) AS person"  # noqa: S608 (fixed SQL)
+                " (services, interests, online, face_to_face, days, recent_load)",
+                [*params, *itertools.chain.from_iterable(people)],
+            )
+            from_sql = [row[0] for row in cursor.fetchall()]
+        expected = [
+            matching.base_points(
+                wanted,
+                services=services,
+                interests=interests,
+                online=online,
+                face_to_face=face_to_face,
+                days=frozenset(days.split(",")) - {""},
+                recent_load=load,
+            )
+            for services, interests, online, face_to_face, days, load in people
+        ]
+        assert from_sql == expected, choice
+
+
+def test_the_pool_keeps_the_best_scored_people_and_breaks_ties_by_the_older_record(accepted, cardiology):
+    discharge = InterestFactory(name="Discharge")
+    accepted.interests_wanted.add(discharge)
+    plain = [confirmed_improver(first_name=f"Plain{n}") for n in range(3)]
+    service_only = confirmed_improver(first_name="Service")
+    service_only.services.add(cardiology)
+    both = confirmed_improver(first_name="Both")
+    both.services.add(cardiology)
+    both.interests.add(discharge)
+    busy = confirmed_improver(first_name="Busy")
+    busy.services.add(cardiology)
+    busy.interests.add(discharge)
+    InvitationFactory(person=busy)
+
+    wanted = selectors.wanted_for(accepted)
+    ids, load = selectors._pool(accepted, wanted, 4)
+
+    # Both 3+2+2, service 3+2, busy 3+2-2, plain 2 each (the oldest plain first).
+    assert ids == [both.pk, service_only.pk, busy.pk, plain[0].pk]
+    assert load == {busy.pk: 1}

@@ -364,6 +364,30 @@ def test_only_requests_marked_public_and_accepted_appear_on_the_bulletin(client,
     assert "Still a draft" not in page
 
 
+def test_the_bulletin_pages_newest_decision_first_with_odd_pages_as_before(client, qi_user):
+    from django.utils import timezone
+
+    decided = timezone.now()
+    for number in range(26):
+        InvolvementRequestFactory(
+            submitted_by=qi_user,
+            status=Status.ACCEPTED,
+            open_to_public=True,
+            title=f"Opportunity {number:02d}",
+            decided_at=decided - timezone.timedelta(days=number),
+        )
+    url = reverse("involvement_requests:bulletin")
+
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+
+    assert "Opportunity 00" in first and "Opportunity 24" in first and "Opportunity 25" not in first
+    assert 'aria-label="Page 1 of 2"' in first
+    assert 'aria-label="Page 2 of 2"' in second and "Opportunity 25" in second
+    for sent, shown in (("3", 2), ("0", 2), ("two", 1)):
+        assert f'aria-label="Page {shown} of 2"' in client.get(url + f"?page={sent}").content.decode(), sent
+
+
 def test_the_weekly_digest_lists_open_opportunities(accepted, settings):
     from involvement_requests.tasks import send_opportunities_digest
 
@@ -766,3 +790,26 @@ def test_a_renamed_cmg_shows_at_once_in_the_queue(ppi_client):
         {"name": "Renal, Transplant and Urology", "is_active": "on"},
     )
     assert "CMG </span>Renal, Transplant and Urology<" in ppi_client.get(queue).content.decode()
+
+
+def test_my_requests_pages_and_totals_read_with_the_rows_and_odd_pages_as_before(qi_client, qi_user):
+    for number in range(27):
+        InvolvementRequestFactory(submitted_by=qi_user, title=f"Request number {number:02d}")
+    url = reverse("involvement_requests:list")
+
+    first = qi_client.get(url).content.decode()
+    second = qi_client.get(url + "?page=2").content.decode()
+
+    # Newest first, 25 a page, and "of 2 pages" from the count read with the rows.
+    assert "Request number 26" in first and "Request number 02" in first and "Request number 01" not in first
+    assert 'aria-label="Page 1 of 2"' in first and 'aria-label="Page 2 of 2"' in second
+    assert "Request number 01" in second and "Request number 00" in second
+    # Past the end, zero or nonsense: what Django's paginator gives (the last page, or the first).
+    for sent, shown in (("9", 2), ("0", 2), ("x", 1), ("99999999999999999999", 2)):
+        assert f'aria-label="Page {shown} of 2"' in qi_client.get(url + f"?page={sent}").content.decode(), (
+            sent
+        )
+    home = qi_client.get(reverse("home")).content.decode()
+    assert (
+        "All your requests (27)" in home and "Request number 22" in home and "Request number 21" not in home
+    )

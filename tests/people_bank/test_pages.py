@@ -502,3 +502,36 @@ def test_the_home_panel_counts_change_at_once_when_a_sign_up_is_confirmed_or_era
 def test_a_page_number_too_large_for_the_database_is_an_empty_page_not_an_error(ppi_client, url_name):
     response = ppi_client.get(reverse(url_name), {"page": "9" * 30})
     assert response.status_code == 200
+
+
+def test_the_dashboard_links_each_reminder_and_follow_up_with_its_date(ppi_client, ppi_user):
+    from people_bank.models import TenureReminder
+    from tests.factories import OrganisationFactory, PatientPartnerFactory
+
+    due = datetime.date(2030, 3, 4)
+    partner = PatientPartnerFactory(
+        person__first_name="Ada", person__preferred_name="", person__last_name="Byrne"
+    )
+    TenureReminder.objects.create(partner=partner, kind="tenure_end", due_on=due, days_before=30)
+    person_call = ConversationFactory(
+        staff=ppi_user,
+        follow_up="Send the minutes",
+        follow_up_due=timezone.localdate() - datetime.timedelta(days=2),
+    )
+    organisation = OrganisationFactory(name="Carers Together")
+    organisation_call = ConversationFactory(
+        staff=ppi_user,
+        person=None,
+        organisation=organisation,
+        follow_up="Book the hall",
+        follow_up_due=datetime.date(2020, 1, 7),
+    )
+
+    html = ppi_client.get(reverse("home")).content.decode()
+
+    person_link = reverse("people_bank:person_detail", args=[partner.person_id])
+    assert f'<a href="{person_link}">Ada Byrne</a>: tenure ends on 4 Mar 2030' in html
+    organisation_link = reverse("people_bank:organisation_detail", args=[organisation.pk])
+    assert f'<a href="{organisation_link}">Carers Together</a>: Book the hall (due 7 Jan 2020)' in html
+    for call in (person_call, organisation_call):
+        assert f'action="{reverse("people_bank:follow_up_done", args=[call.pk])}"' in html

@@ -545,9 +545,12 @@ def _base_points_sql(wanted: matching.Wanted) -> tuple[str, list]:
     """matching.base_points written as SQL over the columns services, interests, online,
     face_to_face, days and recent_load, so the database can cut the pool without sending
     the whole bank back. Built from matching's own weights; a test holds the two equal."""
+    # SQLite (the embedded default) has two-argument MIN and instr() for LEAST and POSITION.
+    postgres = connection.vendor == "postgresql"
+    least = "LEAST" if postgres else "MIN"
     sql = [
-        "%s * LEAST(services, %s)",
-        "%s * LEAST(interests, %s)",
+        f"%s * {least}(services, %s)",
+        f"%s * {least}(interests, %s)",
         "CASE WHEN recent_load = 0 THEN %s ELSE %s * recent_load END",
     ]
     params: list = [
@@ -563,7 +566,8 @@ def _base_points_sql(wanted: matching.Wanted) -> tuple[str, list]:
         sql.append(f"CASE WHEN {' OR '.join(ways)} THEN %s ELSE %s END")
         params += [matching.FORMAT_POINTS, matching.FORMAT_MISMATCH]
     for day in sorted(wanted.days):
-        sql.append("CASE WHEN POSITION(%s IN days) > 0 THEN %s ELSE 0 END")
+        has_day = "POSITION(%s IN days) > 0" if postgres else "instr(days, %s) > 0"
+        sql.append(f"CASE WHEN {has_day} THEN %s ELSE 0 END")
         params += [day, matching.DAY_POINTS]
     return " + ".join(f"({part})" for part in sql), params
 
@@ -590,8 +594,9 @@ def _pool(
     # No parallel workers: each would build the whole per-person sum again, which on a
     # two-core server busy with other requests costs more than it saves. SET LOCAL ends
     # with the statement's own transaction (or the caller's, if one is open).
+    serial = "SET LOCAL max_parallel_workers_per_gather = 0;" if connection.vendor == "postgresql" else ""
     sql = f"""
-        SET LOCAL max_parallel_workers_per_gather = 0;
+        {serial}
         SELECT pk, recent_load FROM (
             SELECT e.pk, e.online, e.face_to_face, e.days,
                 COALESCE(c.services, 0) AS services,

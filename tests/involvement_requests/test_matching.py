@@ -268,9 +268,9 @@ def test_the_databases_cut_of_the_pool_scores_exactly_as_the_ranking_rules_do():
         rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(people))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {points} FROM (VALUES {rows}) AS person"  # noqa: S608 (fixed SQL)
-                " (services, interests, online, face_to_face, days, recent_load)",
-                [*params, *itertools.chain.from_iterable(people)],
+                "WITH person (services, interests, online, face_to_face, days, recent_load)"  # noqa: S608
+                f" AS (VALUES {rows}) SELECT {points} FROM person",
+                [*itertools.chain.from_iterable(people), *params],
             )
             from_sql = [row[0] for row in cursor.fetchall()]
         expected = [

@@ -113,9 +113,7 @@ def verify(request):
                 device.last_used_step = step
                 device.save(update_fields=["last_used_step"])
         if step is not None:
-            backend = session.get(
-                BACKEND_SESSION_KEY + "_pending", auth.BACKEND
-            )
+            backend = session.get(BACKEND_SESSION_KEY + "_pending", auth.BACKEND)
             target = session.get(PENDING_NEXT) or reverse("home")
             for key in (
                 PENDING_USER,

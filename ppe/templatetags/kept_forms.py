@@ -11,21 +11,17 @@ database: listing them to compare would cost a query."""
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 
 from django import forms, template
 from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
 from ppe.middleware import SUBMISSION_FIELD
-from ppe.templatetags.ppe_tags import submission_key
+from ppe.templatetags.ppe_tags import Drawn, submission_key
 
 register = template.Library()
 
-_KEPT: OrderedDict[tuple, str] = OrderedDict()
-_KEPT_MAX = 128
-_LOCK = threading.Lock()
+_KEPT = Drawn(128)
 _CSRF_STAND_IN = "kept-form-csrf-f3b9"  # stands for the request's token in a kept copy
 _SUBMISSION = re.compile(rf'<input type="hidden" name="{SUBMISSION_FIELD}" value="[^"]*">')
 _DRAW = template.Template("{% load crispy_forms_tags %}{% crispy form %}")
@@ -74,16 +70,10 @@ def kept_crispy(context, form: forms.Form) -> SafeString:
     key = None if form.is_bound or "csrf_token" not in context else _fingerprint(form)
     if key is None:
         return _DRAW.render(Context({**context.flatten(), "form": form}))
-    with _LOCK:
-        html = _KEPT.get(key)
-        if html is not None:
-            _KEPT.move_to_end(key)
-    if html is None:
+
+    def draw() -> str:
         drawn = _DRAW.render(Context({"form": form, "csrf_token": _CSRF_STAND_IN}))
-        html = _SUBMISSION.sub(lambda _: "\0", drawn)
-        with _LOCK:
-            _KEPT[key] = html
-            while len(_KEPT) > _KEPT_MAX:
-                _KEPT.popitem(last=False)
-    html = html.replace(_CSRF_STAND_IN, str(context["csrf_token"]))
+        return _SUBMISSION.sub(lambda _: "\0", drawn)
+
+    html = _KEPT.get(key, draw).replace(_CSRF_STAND_IN, str(context["csrf_token"]))
     return mark_safe(html.replace("\0", submission_key()))  # noqa: S308 - drawn by crispy, escaped there

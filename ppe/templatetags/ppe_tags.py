@@ -78,7 +78,7 @@ def submission_key():
     return format_html('<input type="hidden" name="{}" value="{}">', SUBMISSION_FIELD, uuid.uuid4())
 
 
-class _Drawn:
+class Drawn:
     """HTML drawn once per process for each key, the most recently used `size` kept."""
 
     def __init__(self, size: int):
@@ -102,7 +102,7 @@ class _Drawn:
 
 # Filter forms drawn, by FilterSet, options version and values sent: the same filters with
 # the same values draw the same HTML, and most requests of a list ask for the same few.
-_FILTER_FORMS = _Drawn(256)
+_FILTER_FORMS = Drawn(256)
 
 
 @register.simple_tag
@@ -128,7 +128,7 @@ def filter_form(filterset, submit: str = ""):
 
 # Page headers drawn, by who is signed in, their menu and its current section. The sign-out
 # form's CSRF token is the one part that changes per request: drawn as a stand-in, then put in.
-_HEADERS = _Drawn(256)
+_HEADERS = Drawn(256)
 _CSRF_STAND_IN = "ppe-csrf-token-stand-in"
 
 

@@ -54,6 +54,7 @@ from people_bank.rules import add_months
 from people_bank.selectors import people_for_matching
 from ppe import counts
 from ppe.access import can
+from ppe.compiled import compiled_once
 from ppe.formats import short_date
 from ppe.links import row_url
 
@@ -778,11 +779,26 @@ def people_on_project(request: InvolvementRequest) -> list[dict]:
     Allocated Patient Partners (by start date) then Hospital Improvers who accepted (by
     when they were asked), in one query; never equality answers, contact details or
     anyone who has been erased."""
+    roles = dict(AllocationRole.choices)
+    rows = []
+    for found in _people_on_project(request.pk):
+        row = {
+            "name": found["preferred"] or found["first"],
+            "role": roles.get(found["kind"], found["kind"]) if found["part"] == 0 else "Hospital Improver",
+        }
+        if found["part"] == 0:
+            row.update(starts_on=found["starts"], ends_on=found["ends"])
+        rows.append(row)
+    return rows
+
+
+@compiled_once
+def _people_on_project(request_id: int) -> QuerySet:
     no_date = Value(None, output_field=DateField())
 
     def part(rows, order: int, role, starts_on, ends_on, asked_at):
         return (
-            rows.filter(request=request, person__erased_at__isnull=True)
+            rows.filter(request_id=request_id, person__erased_at__isnull=True)
             .order_by()
             .annotate(
                 part=Value(order),
@@ -793,7 +809,7 @@ def people_on_project(request: InvolvementRequest) -> list[dict]:
                 first=F("person__first_name"),
                 preferred=F("person__preferred_name"),
             )
-            .values_list("part", "kind", "starts", "ends", "asked", "id", "first", "preferred")
+            .values("part", "kind", "starts", "ends", "asked", "id", "first", "preferred")
         )
 
     allocations = part(
@@ -812,35 +828,34 @@ def people_on_project(request: InvolvementRequest) -> list[dict]:
         no_date,
         F("created_at"),
     )
-    roles = dict(AllocationRole.choices)
-    rows = []
-    for order, role, starts_on, ends_on, _asked, _id, first, preferred in allocations.union(
-        accepted, all=True
-    ).order_by("part", "starts", "asked", "id"):
-        row = {
-            "name": preferred or first,
-            "role": roles.get(role, role) if order == 0 else "Hospital Improver",
-        }
-        if order == 0:
-            row.update(starts_on=starts_on, ends_on=ends_on)
-        rows.append(row)
-    return rows
+    return allocations.union(accepted, all=True).order_by("part", "starts", "asked", "id")
 
 
 def request_names(request: InvolvementRequest) -> dict[str, list[str]]:
     """The names its page lists for a request: co-leads, services and issues wanted, each
-    in its own order, in one query."""
+    in its own order, in one query (compiled once per process)."""
+    names: dict[str, list[str]] = {"co_leads": [], "services": [], "interests": []}
+    keys = list(names)
+    for row in _request_names(request.pk):
+        if row["part"] == 0:
+            names["co_leads"].append(f"{row['name1']} {row['name2']}".strip() or row["login"])
+        else:
+            names[keys[row["part"]]].append(row["name1"])
+    return names
 
+
+@compiled_once
+def _request_names(request_id: int) -> QuerySet:
     def part(rows, order: int, link_order, sort, name, last, username):
         return (
             rows.order_by()
             .annotate(part=Value(order), link=link_order, sort=sort, name1=name, name2=last, login=username)
-            .values_list("part", "link", "sort", "name1", "name2", "login")
+            .values("part", "link", "sort", "name1", "name2", "login")
         )
 
     blank = Value("")
     leads = part(
-        ColeadLink.objects.filter(involvementrequest=request),
+        ColeadLink.objects.filter(involvementrequest_id=request_id),
         0,
         F("id"),
         blank,
@@ -849,7 +864,7 @@ def request_names(request: InvolvementRequest) -> dict[str, list[str]]:
         F("user__username"),
     )
     services = part(
-        ServicesWanted.objects.filter(involvementrequest=request),
+        ServicesWanted.objects.filter(involvementrequest_id=request_id),
         1,
         Value(0),
         F("service__cmg__name"),
@@ -858,7 +873,7 @@ def request_names(request: InvolvementRequest) -> dict[str, list[str]]:
         blank,
     )
     interests = part(
-        InterestsWanted.objects.filter(involvementrequest=request),
+        InterestsWanted.objects.filter(involvementrequest_id=request_id),
         2,
         Value(0),
         blank,
@@ -866,16 +881,7 @@ def request_names(request: InvolvementRequest) -> dict[str, list[str]]:
         blank,
         blank,
     )
-    names: dict[str, list[str]] = {"co_leads": [], "services": [], "interests": []}
-    keys = list(names)
-    for order, _link, _sort, name, last, username in leads.union(services, interests, all=True).order_by(
-        "part", "link", "sort", "name1"
-    ):
-        if order == 0:
-            names["co_leads"].append(f"{name} {last}".strip() or username)
-        else:
-            names[keys[order]].append(name)
-    return names
+    return leads.union(services, interests, all=True).order_by("part", "link", "sort", "name1")
 
 
 def organisations_to_invite(request: InvolvementRequest):

@@ -23,6 +23,7 @@ from outcomes import rules
 from outcomes.models import (
     Activity,
     ActivityCost,
+    ActivityPriorityReach,
     ActivityStatus,
     BudgetLine,
     CaseStudy,
@@ -35,6 +36,7 @@ from outcomes.models import (
 )
 from ppe import counts
 from ppe.access import can
+from ppe.compiled import compiled_once
 
 BUDGET_LINE_LABELS = dict(BudgetLine.choices)
 LIKERT_QUESTIONS = (
@@ -151,30 +153,61 @@ def activity_page(activity: Activity) -> dict:
     """What an activity's own page lists besides the activity, in a fixed number of queries.
     Plain querysets rather than prefetches: a prefetch costs the ORM about twice as much;
     and values where the page needs nothing of a row but what it shows."""
+    names = [name for name, _label in LIKERT_QUESTIONS + PROJECT_QUESTIONS]
+    attendees = _activity_attendee_count(activity.pk)
     return {
-        "attendee_count": Activity.attendees.through.objects.filter(activity_id=activity.pk).count(),
+        "attendee_count": attendees[0]["n"] if attendees else 0,
         "linked_requests": list(activity.requests.only("id", "title")),
         "organisations": list(activity.organisations.values_list("name", flat=True)),
-        "priority_reach": list(
-            activity.priority_reach.order_by("group__order", "group__name").values_list(
-                "group__name", "count"
-            )
-        ),
+        "priority_reach": [
+            (row["group__name"], row["count"]) for row in _activity_priority_reach(activity.pk)
+        ],
         "costs": [
-            (BUDGET_LINE_LABELS.get(line, line), amount)
-            for line, amount in ActivityCost.objects.filter(activity_id=activity.pk).values_list(
-                "line", "amount"
-            )
+            (BUDGET_LINE_LABELS.get(row["line"], row["line"]), row["amount"])
+            for row in _activity_costs(activity.pk)
         ],
         # With the activity's id: the related manager checks it on each row it hands back.
         "suggestions": list(
             activity.suggestions.only("id", "activity_id", "theme", "text", "received_on", "status")
         ),
-        "evaluations": evaluation_summary(activity.evaluations.all()),
-        "feedback": list(
-            FeedbackUpdate.objects.filter(activity_id=activity.pk).values("pk", "created_at", "message")
+        "evaluations": _summary(
+            [*(row[name] for name in names), row["n"]] for row in _activity_evaluations(activity.pk)
         ),
+        "feedback": _activity_feedback(activity.pk),
     }
+
+
+# The small lists of an activity's page, each compiled once per process (ppe.compiled):
+# building these queries cost the ORM more than running them.
+
+
+@compiled_once
+def _activity_attendee_count(activity_id: int) -> QuerySet:
+    links = Activity.attendees.through.objects.filter(activity_id=activity_id)
+    return links.values("activity_id").annotate(n=Count("*")).order_by()
+
+
+@compiled_once
+def _activity_priority_reach(activity_id: int) -> QuerySet:
+    reach = ActivityPriorityReach.objects.filter(activity_id=activity_id)
+    return reach.order_by("group__order", "group__name").values("group__name", "count")
+
+
+@compiled_once
+def _activity_costs(activity_id: int) -> QuerySet:
+    return ActivityCost.objects.filter(activity_id=activity_id).values("line", "amount")
+
+
+@compiled_once
+def _activity_feedback(activity_id: int) -> QuerySet:
+    return FeedbackUpdate.objects.filter(activity_id=activity_id).values("pk", "created_at", "message")
+
+
+@compiled_once
+def _activity_evaluations(activity_id: int) -> QuerySet:
+    names = [name for name, _label in LIKERT_QUESTIONS + PROJECT_QUESTIONS]
+    responses = EvaluationResponse.objects.filter(activity_id=activity_id)
+    return responses.order_by().values(*names).annotate(n=Count("*"))
 
 
 def activity_attendees(activity: Activity):
@@ -219,9 +252,15 @@ def evaluation_summary(responses: QuerySet[EvaluationResponse]) -> dict:
     each combination of answers. (The same figures as nineteen aggregates cost the ORM more
     to build than the rest of an activity's page.)"""
     names = [name for name, _label in LIKERT_QUESTIONS + PROJECT_QUESTIONS]
+    return _summary(responses.order_by().values_list(*names).annotate(n=Count("*")))
+
+
+def _summary(combinations) -> dict:
+    """evaluation_summary's figures from (answer to each question..., how many) rows."""
+    names = [name for name, _label in LIKERT_QUESTIONS + PROJECT_QUESTIONS]
     count = 0
     answered, total, agree = dict.fromkeys(names, 0), dict.fromkeys(names, 0), dict.fromkeys(names, 0)
-    for *answers, n in responses.order_by().values_list(*names).annotate(n=Count("*")):
+    for *answers, n in combinations:
         count += n
         for name, answer in zip(names, answers, strict=True):
             if answer is not None:

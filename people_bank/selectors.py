@@ -548,6 +548,8 @@ def recent_reminders(days: int = 14) -> QuerySet[TenureReminder]:
 
 
 def overdue_follow_ups(user, today: datetime.date | None = None) -> QuerySet[Conversation]:
+    """A staff member's follow-ups past their date and not done, the most overdue first
+    (`user` a User or their id)."""
     today = today or timezone.localdate()
     return (
         Conversation.objects.filter(

@@ -425,6 +425,29 @@ def test_the_dashboard_shows_reviews_due_and_my_overdue_follow_ups(ppi_client, p
     assert "People Bank" in html and "Ring back about parking" in html
 
 
+def test_the_dashboards_follow_ups_are_each_owners_own_and_go_when_done(ppi_client, ppi_user, qi_user):
+    from tests.factories import OrganisationFactory
+
+    late = timezone.localdate() - datetime.timedelta(days=3)
+    mine = ConversationFactory(staff=ppi_user, follow_up="Send the leaflet", follow_up_due=late)
+    ConversationFactory(
+        staff=ppi_user,
+        person=None,
+        organisation=OrganisationFactory(name="Carers Centre"),
+        follow_up="Book the room",
+        follow_up_due=late,
+    )
+    ConversationFactory(staff=qi_user, follow_up="Someone else's call", follow_up_due=late)
+    ConversationFactory(staff=ppi_user, follow_up="Not yet due", follow_up_due=timezone.localdate())
+    html = ppi_client.get(reverse("home")).content.decode()
+    assert "Send the leaflet" in html and mine.person.display_name in html
+    assert "Book the room" in html and "Carers Centre" in html
+    assert "Someone else's call" not in html and "Not yet due" not in html
+    ppi_client.post(reverse("people_bank:follow_up_done", args=[mine.pk]), {"next": "/"})
+    html = ppi_client.get(reverse("home")).content.decode()
+    assert "Send the leaflet" not in html and "Book the room" in html
+
+
 def test_reviews_due_come_soonest_first_fifty_to_a_page(ppi_client):
     from tests.factories import PatientPartnerFactory
 

@@ -19,6 +19,9 @@ from typing import NamedTuple
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
+# How many sets of options a query keeps compiled before it starts again.
+KEPT_PER_QUERY = 16
+
 _ID = -987654321  # stands for the row's id while the query is compiled: no row has it
 
 
@@ -42,6 +45,8 @@ def compiled_once(build: Callable[..., QuerySet]) -> Callable[..., list[dict]]:
         key = tuple(sorted(options.items()))
         compiled = kept.get(key)
         if compiled is None:
+            if len(kept) >= KEPT_PER_QUERY:  # options that change (a day) must not pile up
+                kept.clear()
             compiled = kept[key] = _compile(build(_ID, **options))
         params = [row_id if n in compiled.id_at else value for n, value in enumerate(compiled.params)]
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:

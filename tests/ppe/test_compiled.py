@@ -37,3 +37,27 @@ def test_a_query_that_ignores_its_id_is_refused():
 
     with pytest.raises(ValueError, match="does not use the id"):
         everyone(1)
+
+
+def test_options_that_keep_changing_do_not_pile_up(monkeypatch):
+    from ppe import compiled
+
+    monkeypatch.setattr(compiled, "KEPT_PER_QUERY", 3)
+    builds = []
+
+    @compiled_once
+    def on_day(person_id, *, day):
+        builds.append(day)
+        return Person.objects.filter(pk=person_id, joined_on__lte=day).values("first_name")
+
+    import datetime
+
+    ann = PersonFactory(first_name="Ann", joined_on=datetime.date(2020, 1, 1))
+    days = [datetime.date(2024, 1, n) for n in range(1, 6)]
+    for day in days:
+        assert on_day(ann.pk, day=day) == [{"first_name": "Ann"}]
+    assert len(builds) == 5
+    on_day(ann.pk, day=days[-1])  # the latest are kept
+    assert len(builds) == 5
+    on_day(ann.pk, day=days[0])  # the first was let go: at most three are kept
+    assert len(builds) == 6

@@ -49,6 +49,7 @@ from people_bank.models import (
     Organisation,
     PatientPartner,
     Person,
+    staff_display_name,
 )
 from people_bank.rules import add_months
 from people_bank.selectors import people_for_matching
@@ -210,7 +211,7 @@ def _cells(rows: list[tuple]) -> list[dict]:
                 "cmg": cmgs.get(cmg) or "Not given",
                 "rung": rung,
                 "submitted": short_date(submitted) if submitted else "Not yet",
-                "lead": f"{first} {last}".strip() or username,
+                "lead": staff_display_name(first, last, username),
             }
         )
     return table
@@ -838,7 +839,7 @@ def request_names(request: InvolvementRequest) -> dict[str, list[str]]:
     keys = list(names)
     for row in _request_names(request.pk):
         if row["part"] == 0:
-            names["co_leads"].append(f"{row['name1']} {row['name2']}".strip() or row["login"])
+            names["co_leads"].append(staff_display_name(row["name1"], row["name2"], row["login"]))
         else:
             names[keys[row["part"]]].append(row["name1"])
     return names

@@ -98,6 +98,16 @@ def display_name(first_name: str, last_name: str, preferred_name: str, erased_at
     return f"{preferred_name or first_name} {last_name}".strip()
 
 
+def staff_display_name(
+    first_name: str | None, last_name: str | None, username: str | None, empty: str = ""
+) -> str:
+    """How the pages name a member of staff (the staff_name filter), from their columns:
+    full name, else username; `empty` when there is no one."""
+    if username is None:
+        return empty
+    return f"{first_name or ''} {last_name or ''}".strip() or username
+
+
 def role_tags(partner: bool, improver: bool, confirmed) -> list[tuple[str, str]]:
     """The roles held as the pages tag them: the words and the tag's colour."""
     tags = [("Patient Partner", "blue")] if partner else []

@@ -54,6 +54,7 @@ from people_bank.models import (
     TrainingRecord,
     contact_method_labels,
     display_name,
+    staff_display_name,
 )
 from ppe.compiled import compiled_once
 
@@ -330,7 +331,7 @@ def _timeline_entry(row: dict) -> TimelineEntry:
         title, body = f"Consent: {verb} {label.lower()}", _CONSENT_METHODS.get(body, body)
     else:
         title = f"Application to {row['t_round']}: {label}"
-    by = _staff_name(row["t_first_name"], row["t_last_name"], row["t_username"])
+    by = staff_display_name(row["t_first_name"], row["t_last_name"], row["t_username"])
     return TimelineEntry(row["t_at"], kind, title, body, by, extra)
 
 
@@ -344,7 +345,7 @@ def organisation_timeline(organisation: Organisation, limit: int = 50) -> list[T
             title += f" with {display_name(*(row[f'person__{name}'] for name in names))}"
         # Done or not, an organisation's follow-ups are shown as they were set.
         extra = {name: row[name] for name in ("insight", "follow_up", "follow_up_due")}
-        by = _staff_name(row["staff__first_name"], row["staff__last_name"], row["staff__username"])
+        by = staff_display_name(row["staff__first_name"], row["staff__last_name"], row["staff__username"])
         entries.append(TimelineEntry(row["happened_at"], "conversation", title, row["summary"], by, extra))
     return entries
 
@@ -358,11 +359,6 @@ def _organisation_conversations(organisation_id: int, *, limit: int) -> QuerySet
         *("person__first_name", "person__last_name", "person__preferred_name", "person__erased_at"),
         *("staff__username", "staff__first_name", "staff__last_name"),
     )[:limit]
-
-
-def _staff_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
-    """As the staff_name filter names a user, from their columns ("" for no one)."""
-    return f"{first_name or ''} {last_name or ''}".strip() or username or ""
 
 
 def organisations_for_list() -> QuerySet[Organisation]:

@@ -33,7 +33,7 @@ from ppe.exports import formula_safe
 ZERO = Decimal("0.00")
 # What a table needs to show a person's name (Person.display_name), and no more.
 NAME_FIELDS = ("first_name", "last_name", "preferred_name", "erased_at")
-# And a member of staff's (tables.staff_name).
+# And a member of staff's (models.staff_display_name).
 STAFF_NAME_FIELDS = ("first_name", "last_name", "username")
 # What a table of sessions shows (_sessions_table.html and the statement).
 SESSION_ROW_FIELDS = ("held_on", "kind", "minutes", "amount", "method", "within_cap", "cancelled_at")

@@ -11,7 +11,7 @@ from html import escape
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from people_bank.models import display_name
+from people_bank.models import display_name, staff_display_name
 from people_bank.payments.models import ExpenseClaim, Session, session_paid_text, session_payment_tag
 from people_bank.payments.rules import period_label
 from ppe.formats import short_date
@@ -80,13 +80,6 @@ def entry_rows(entries) -> SafeString:
     )
 
 
-def staff_name(first_name: str | None, last_name: str | None, username: str | None) -> str:
-    """What the staff_name filter writes for a user, from their values (None: no user)."""
-    if username is None:
-        return "None"
-    return f"{first_name} {last_name}".strip() or username
-
-
 def export_rows(exports) -> SafeString:
     """<tr>s for the months exported: rows of selectors.exports_list."""
     month_before, month_after = _links("people_bank:payments:month")
@@ -97,7 +90,7 @@ def export_rows(exports) -> SafeString:
         at = timezone.localtime(exported_at)
         rows.append(
             f'{_ROW}{_CELL}<a href="{month_before}{key}{month_after}">{label}</a></td>'
-            f"{_CELL}{short_date(at)} {at:%H:%M} by {escape(staff_name(*by))}</td>"
+            f"{_CELL}{short_date(at)} {at:%H:%M} by {escape(staff_display_name(*by, empty='None'))}</td>"
             f"{_NUMBER}{count}</td>{_NUMBER}£{total}</td>"
             f'{_CELL}<a href="{file_before}{key}{file_after}">Download CSV'
             f'<span class="nhsuk-u-visually-hidden"> for {label}</span></a></td></tr>'

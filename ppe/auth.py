@@ -16,6 +16,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db import connection
 
+from ppe.access import Role
 from ppe.models import SecurityPolicy, TwoFactorDevice
 
 BACKEND = "ppe.auth.SignedInBackend"
@@ -57,8 +58,6 @@ class SignedInBackend(ModelBackend):
         user = get_user_model().from_db(connection.alias, attnames, rows[0][:width])
         if not self.user_can_authenticate(user):
             return None
-        from ppe.access import Role
-
         names = {row[width] for row in rows}
         user._ppe_roles = frozenset(role for role in Role if role.value in names)
         has_device, policy = rows[0][width + 1], rows[0][width + 2]

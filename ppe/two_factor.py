@@ -62,18 +62,22 @@ class PolicyForm(NHSFormMixin, forms.ModelForm):
         fields = ["require_two_factor_for_ppi_team"]
 
 
+# The signed-in user arrives with the policy and whether they have a device, read with
+# them (ppe.auth): (policy, has_device). Any other user object asks.
+
+
 def two_factor_required(user) -> bool:
-    return has_role(user, Role.PPI_TEAM) and SecurityPolicy.two_factor_required_for_ppi_team()
+    known = getattr(user, "_ppe_two_factor", None)
+    policy = known[0] if known is not None else SecurityPolicy.two_factor_required_for_ppi_team()
+    return policy and has_role(user, Role.PPI_TEAM)
 
 
 def must_set_up_two_factor(user) -> bool:
-    """A PPI team member without an authenticator while the policy requires one. The
-    signed-in user arrives with both answers (ppe.auth); any other user object asks."""
+    """A PPI team member without an authenticator while the policy requires one."""
+    if not two_factor_required(user):
+        return False
     known = getattr(user, "_ppe_two_factor", None)
-    if known is None:
-        return two_factor_required(user) and not TwoFactorDevice.objects.filter(user=user).exists()
-    required, has_device = known
-    return required and has_role(user, Role.PPI_TEAM) and not has_device
+    return not (known[1] if known is not None else TwoFactorDevice.objects.filter(user=user).exists())
 
 
 class SignInView(LoginView):

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 
 from ppe.formats import long_date
 from ppe.links import page_url
+from ppe.rows import render_rows
 
 register = template.Library()
 
@@ -76,6 +77,12 @@ def submission_key():
     from ppe.middleware import SUBMISSION_FIELD
 
     return format_html('<input type="hidden" name="{}" value="{}">', SUBMISSION_FIELD, uuid.uuid4())
+
+
+@register.simple_tag
+def rows(template_name: str, **context):
+    """A table's rows drawn by Jinja2 from `template_name` (see ppe.rows)."""
+    return render_rows(template_name, **context)
 
 
 class Drawn:

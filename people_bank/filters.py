@@ -37,9 +37,9 @@ def _chosen(value) -> bool:
 class NHSFilterSet(KeptChoicesFilterSet):
     """Filter controls drawn with the design system's classes."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
+    @classmethod
+    def prepare_fields(cls, fields):
+        for field in fields.values():
             widget = field.widget
             css = "nhsuk-select" if isinstance(widget, forms.Select) else "nhsuk-input"
             widget.attrs["class"] = f"{css} ppe-filter-control"

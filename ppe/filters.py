@@ -48,36 +48,94 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
     # read from the database on each request.
     options_version: str | None = None
 
+    # By FilterSet: the options version and a form class whose fields, made ready for it,
+    # every form shares.
+    _shared_forms: ClassVar[dict[type, tuple[str, type]]] = {}
+
+    @classmethod
+    def prepare_fields(cls, fields: dict[str, forms.Field]) -> None:
+        """Set up a new set of fields once (classes, attributes), before forms share it."""
+
     @property
     def form(self):
         if not hasattr(self, "_form"):
-            form = super().form
-            choices = {n: f for n, f in form.fields.items() if isinstance(f, forms.ModelChoiceField)}
-            fields = {
-                name: field
-                for name, field in choices.items()
-                if all(counts.is_watched(model) for model in _models_read(field))
-            }
-            models = {model for field in fields.values() for model in _models_read(field)}
-            stamp = counts.stamp(sorted(models, key=lambda model: model._meta.label)) if models else ""
-            if stamp is not None:
-                prefix = f"{type(self).__module__}.{type(self).__qualname__}"
-                for name, field in fields.items():
-                    key = f"{prefix}.{name}"
-                    kept = _KEPT_OPTIONS.get(key)
-                    if kept is None or kept[0] != stamp:
-                        choices = list(field.choices)
-                        options = [(str(value), str(label)) for value, label in choices]
-                        rows = {
-                            str(value): value.instance for value, _ in choices if hasattr(value, "instance")
-                        }
-                        kept = _KEPT_OPTIONS[key] = (stamp, options, rows)
+            form_class = self.get_form_class()
+            choices, kept_models = _kept_choice_fields(form_class)
+            stamp = counts.stamp(kept_models) if kept_models else ""
+            shared = self._shared_forms.get(type(self))
+            args = (self.data,) if self.is_bound else ()
+            if shared is not None and stamp is not None and shared[0] == stamp:
+                self._form = shared[1](*args, prefix=self.form_prefix)
+                self.options_version = stamp
+                return self._form
+            form = self._form = form_class(*args, prefix=self.form_prefix)
+            self.prepare_fields(form.fields)
+            if stamp is None:  # the cache is not answering: every option from the database
+                return form
+            prefix = f"{type(self).__module__}.{type(self).__qualname__}"
+            for name, keep in choices.items():
+                if keep:
+                    field = form.fields[name]
+                    kept = _kept_options(f"{prefix}.{name}", stamp, field)
                     # Django's own setter: django-filter's would wrap the options in an
                     # iterator that expects a queryset.
                     forms.ChoiceField.choices.fset(field, kept[1])
                     _check_against(field, kept[2])
-            self.options_version = stamp if len(fields) == len(choices) else None
+            if all(choices.values()):
+                self.options_version = stamp
+                # From now on forms share these fields rather than each deep-copying its
+                # own (a millisecond on a list page): nothing changes a field after this,
+                # and the next options version makes a new set.
+                self._shared_forms[type(self)] = (stamp, _sharing(form_class, form.fields))
         return self._form
+
+
+class _SharedFields(dict):
+    """A form's fields that every form made from them uses as they are: Django deep-copies a
+    form's fields for each form, so that one form's changes never reach another."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def _sharing(form_class: type, fields: dict[str, forms.Field]) -> type:
+    shared = type(form_class.__name__, (form_class,), {})
+    shared.base_fields = _SharedFields(fields)
+    return shared
+
+
+_CHOICE_FIELDS: dict[type, tuple[dict[str, bool], list]] = {}
+
+
+def _kept_choice_fields(form_class: type) -> tuple[dict[str, bool], list]:
+    """The form's model choice fields (name: whether its options can be kept, that is every
+    model it reads is watched by ppe.counts), and the models those kept read, in order."""
+    found = _CHOICE_FIELDS.get(form_class)
+    if found is None:
+        choices = {
+            name: all(counts.is_watched(model) for model in _models_read(field))
+            for name, field in form_class.base_fields.items()
+            if isinstance(field, forms.ModelChoiceField)
+        }
+        models = {
+            model
+            for name, keep in choices.items()
+            if keep
+            for model in _models_read(form_class.base_fields[name])
+        }
+        found = _CHOICE_FIELDS[form_class] = (choices, sorted(models, key=lambda model: model._meta.label))
+    return found
+
+
+def _kept_options(key: str, stamp: str, field: forms.ModelChoiceField):
+    """(stamp, options, the rows by option value) for a field, read once per stamp."""
+    kept = _KEPT_OPTIONS.get(key)
+    if kept is None or kept[0] != stamp:
+        choices = list(field.choices)
+        options = [(str(value), str(label)) for value, label in choices]
+        rows = {str(value): value.instance for value, _ in choices if hasattr(value, "instance")}
+        kept = _KEPT_OPTIONS[key] = (stamp, options, rows)
+    return kept
 
 
 def _check_against(field: forms.ModelChoiceField, rows: dict[str, Model]) -> None:

@@ -9,6 +9,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from people_bank.models import Person
+from ppe.filters import KeptChoicesFilterSet
 from tests.people_bank.test_public_sign_up import good_answers
 
 pytestmark = pytest.mark.django_db
@@ -236,3 +237,18 @@ def test_a_kept_filter_form_shows_the_values_and_errors_of_each_request(ppi_clie
         response = ppi_client.get(people, {"status": "gone"})
         assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
         assert 'value="patel"' in ppi_client.get(people, {"q": "patel"}).content.decode()
+
+
+def test_filter_forms_made_from_the_shared_fields_look_and_check_as_the_first(ppi_client):
+    """After the first form of a list, later forms share its prepared fields rather than
+    copying them: each still has the design system's classes and its own values."""
+    from people_bank.filters import PersonFilter
+
+    people = reverse("people_bank:person_list")
+    first = ppi_client.get(people, {"status": "paused"}).content.decode()
+    assert PersonFilter in KeptChoicesFilterSet._shared_forms
+    later = ppi_client.get(people, {"status": "left"}).content.decode()
+    for page in (first, later):
+        assert 'class="nhsuk-select ppe-filter-control"' in page
+    assert '<option value="paused" selected>' in first and '<option value="left" selected>' in later
+    assert '<option value="paused" selected>' not in later

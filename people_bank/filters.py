@@ -5,7 +5,9 @@ that multiplies rows (so no DISTINCT over 100,000 people)."""
 
 from __future__ import annotations
 
+import copy
 import datetime
+from collections import OrderedDict
 
 import django_filters
 from django import forms
@@ -34,8 +36,54 @@ def _chosen(value) -> bool:
     return not value.query.is_empty() if isinstance(value, QuerySet) else bool(value)
 
 
+class _FiltersCopiedCheaply(OrderedDict):
+    """A FilterSet's declared filters, which django-filter deep-copies for every request
+    (FilterSet.__init__): the copy follows each filter's widget, choices and queryset down
+    to the queryset's SQL tree, several hundred objects and the dearest part of a list's
+    filtering. A request only sets its own `parent` and `model` on a filter (and django-filter
+    may put a queryset in its `extra`), so each filter is copied with its own `extra` and
+    its own method binding, and shares what is never changed."""
+
+    def __deepcopy__(self, memo):
+        return OrderedDict((name, _filter_copy(declared)) for name, declared in self.items())
+
+
+def _filter_copy(declared: django_filters.Filter) -> django_filters.Filter:
+    copied = copy.copy(declared)
+    copied.extra = dict(declared.extra)
+    if declared.method is not None:
+        copied.method = declared.method  # binds a FilterMethod to the copy, not the original
+    return copied
+
+
+class _FieldsCopiedCheaply(dict):
+    """A filter form's fields, which Django deep-copies for every form: each field's list
+    of options is copied item by item, tuple by tuple, though only ever replaced whole
+    (the choices setter), never changed in place. The copies share those lists; the rest
+    of each field (its widget, attributes, messages, validators, queryset) is copied as
+    Django copies it."""
+
+    def __deepcopy__(self, memo):
+        for field in self.values():
+            for options in (getattr(field, "_choices", None), getattr(field.widget, "choices", None)):
+                options = getattr(options, "choices", options)  # inside django-filter's ChoiceIterator
+                if isinstance(options, list | tuple):
+                    memo[id(options)] = options
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
+
+
 class NHSFilterSet(KeptChoicesFilterSet):
     """Filter controls drawn with the design system's classes."""
+
+    @classmethod
+    def get_filters(cls):
+        return _FiltersCopiedCheaply(super().get_filters())
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        if not isinstance(form_class.base_fields, _FieldsCopiedCheaply):
+            form_class.base_fields = _FieldsCopiedCheaply(form_class.base_fields)
+        return form_class
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

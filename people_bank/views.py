@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.views.decorators.http import require_POST
 
 from people_bank import forms, selectors, services
@@ -26,6 +27,7 @@ from people_bank.models import (
     Person,
     RecruitmentRound,
     ReferencePopulation,
+    TenureReminder,
     display_name,
     role_tags,
 )
@@ -33,7 +35,7 @@ from people_bank.templatetags.people_bank import staff_name
 from ppe import audit, counts
 from ppe.access import public, requires
 from ppe.exports import formula_safe
-from ppe.formats import long_date, short_date
+from ppe.formats import local, long_date, short_date
 from ppe.links import row_url
 from ppe.paging import page_number
 
@@ -567,8 +569,29 @@ def due(request):
     return render(
         request,
         "people_bank/due.html",
-        {"page": page, "cells": cells, "total": total, "reminders": selectors.recent_reminders()},
+        {"page": page, "cells": cells, "total": total, "reminders": _reminder_items()},
     )
+
+
+REMINDER_KINDS = {kind: label.lower() for kind, label in TenureReminder.Kind.choices}
+
+
+def _reminder_items() -> list[tuple]:
+    # Each reminder's words as the page writes them: who, what, when due, the threshold
+    # and the day it was sent ("4 Dec", as the date filter's "j M" writes it, local time).
+    items = []
+    for r in selectors.recent_reminders():
+        sent = local(r.sent_at)
+        items.append(
+            (
+                r.partner.person.display_name,
+                REMINDER_KINDS.get(r.kind, r.kind),
+                short_date(r.due_on),
+                r.days_before,
+                f"{sent.day} {MONTHS_3[sent.month].title()}",
+            )
+        )
+    return items
 
 
 @requires("equality.view")

@@ -1,5 +1,7 @@
 """Filters shared by every list page."""
 
+import copy
+from collections import OrderedDict
 from typing import ClassVar
 
 import django_filters
@@ -22,6 +24,26 @@ def _models_read(field: forms.ModelChoiceField) -> list:
     return [model, *(f.related_model for f in model._meta.concrete_fields if f.is_relation)]
 
 
+class _FiltersCopiedCheaply(OrderedDict):
+    """A FilterSet's declared filters, which django-filter deep-copies for every request
+    (FilterSet.__init__), following each filter's widget, choices and queryset down to the
+    queryset's SQL tree: several hundred objects on a list page. A request sets only its
+    own `parent` and `model` on a filter (and django-filter may put a queryset in its
+    `extra`), so each filter is copied with its own `extra` and its own method binding,
+    and shares what is never changed."""
+
+    def __deepcopy__(self, memo):
+        return OrderedDict((name, _filter_copy(declared)) for name, declared in self.items())
+
+
+def _filter_copy(declared: django_filters.Filter) -> django_filters.Filter:
+    copied = copy.copy(declared)
+    copied.extra = dict(declared.extra)
+    if declared.method is not None:
+        copied.method = declared.method  # binds a FilterMethod to the copy, not the original
+    return copied
+
+
 class KeptChoicesFilterSet(django_filters.FilterSet):
     """A FilterSet whose model choice controls take their options from this process's copy
     while the models they read are unchanged (versions kept by `ppe.counts`), rather than
@@ -33,6 +55,10 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
     filters are the same on every request (the form class is made once)."""
 
     _form_classes: ClassVar[dict[type, type]] = {}
+
+    @classmethod
+    def get_filters(cls):
+        return _FiltersCopiedCheaply(super().get_filters())
 
     def get_form_class(self):
         # django-filter makes a new form class, and a new field for every filter, on every
@@ -48,9 +74,9 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
     # read from the database on each request.
     options_version: str | None = None
 
-    # By FilterSet: the options version and a form class whose fields, made ready for it,
-    # every form shares.
-    _shared_forms: ClassVar[dict[type, tuple[str, type]]] = {}
+    # By FilterSet: the options version and a form class whose forms start from fields
+    # already set up for it.
+    _prepared_forms: ClassVar[dict[type, tuple[str, type]]] = {}
 
     @classmethod
     def prepare_fields(cls, fields: dict[str, forms.Field]) -> None:
@@ -62,10 +88,10 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
             form_class = self.get_form_class()
             choices, kept_models = _kept_choice_fields(form_class)
             stamp = counts.stamp(kept_models) if kept_models else ""
-            shared = self._shared_forms.get(type(self))
+            prepared = self._prepared_forms.get(type(self))
             args = (self.data,) if self.is_bound else ()
-            if shared is not None and stamp is not None and shared[0] == stamp:
-                self._form = shared[1](*args, prefix=self.form_prefix)
+            if prepared is not None and stamp is not None and prepared[0] == stamp:
+                self._form = prepared[1](*args, prefix=self.form_prefix)
                 self.options_version = stamp
                 return self._form
             form = self._form = form_class(*args, prefix=self.form_prefix)
@@ -83,25 +109,35 @@ class KeptChoicesFilterSet(django_filters.FilterSet):
                     _check_against(field, kept[2])
             if all(choices.values()):
                 self.options_version = stamp
-                # From now on forms share these fields rather than each deep-copying its
-                # own (a millisecond on a list page): nothing changes a field after this,
-                # and the next options version makes a new set.
-                self._shared_forms[type(self)] = (stamp, _sharing(form_class, form.fields))
+                # From now on forms start from copies of these fields, set up once per
+                # options version rather than on every request.
+                self._prepared_forms[type(self)] = (stamp, _prepared_form_class(form_class, form.fields))
         return self._form
 
 
-class _SharedFields(dict):
-    """A form's fields that every form made from them uses as they are: Django deep-copies a
-    form's fields for each form, so that one form's changes never reach another."""
+class _PreparedFields(dict):
+    """A filter form's fields as set up for one options version. Django deep-copies a
+    form's fields for every form, so that one form's changes never reach another, and
+    copies each list of options item by item, tuple by tuple. Options are only ever
+    replaced whole (the choices setter), never changed in place, so the copies share those
+    lists; the rest of each field (widget, attributes, messages, queryset) is copied as
+    Django copies it."""
 
     def __deepcopy__(self, memo):
-        return dict(self)
+        for field in self.values():
+            for options in (getattr(field, "_choices", None), getattr(field.widget, "choices", None)):
+                options = getattr(options, "choices", options)  # inside django-filter's ChoiceIterator
+                if isinstance(options, list | tuple):
+                    memo[id(options)] = options
+        return {name: copy.deepcopy(field, memo) for name, field in self.items()}
 
 
-def _sharing(form_class: type, fields: dict[str, forms.Field]) -> type:
-    shared = type(form_class.__name__, (form_class,), {})
-    shared.base_fields = _SharedFields(fields)
-    return shared
+def _prepared_form_class(form_class: type, fields: dict[str, forms.Field]) -> type:
+    """A form class whose forms start from copies of these prepared fields (themselves
+    copied: the form they came from is still in use)."""
+    prepared = type(form_class.__name__, (form_class,), {})
+    prepared.base_fields = _PreparedFields(copy.deepcopy(fields))
+    return prepared
 
 
 _CHOICE_FIELDS: dict[type, tuple[dict[str, bool], list]] = {}

@@ -239,14 +239,14 @@ def test_a_kept_filter_form_shows_the_values_and_errors_of_each_request(ppi_clie
         assert 'value="patel"' in ppi_client.get(people, {"q": "patel"}).content.decode()
 
 
-def test_filter_forms_made_from_the_shared_fields_look_and_check_as_the_first(ppi_client):
-    """After the first form of a list, later forms share its prepared fields rather than
-    copying them: each still has the design system's classes and its own values."""
+def test_filter_forms_made_from_the_prepared_fields_look_and_check_as_the_first(ppi_client):
+    """After the first form of a list, later forms start from its prepared fields rather than setting
+    them up again: each still has the design system's classes and its own values."""
     from people_bank.filters import PersonFilter
 
     people = reverse("people_bank:person_list")
     first = ppi_client.get(people, {"status": "paused"}).content.decode()
-    assert PersonFilter in KeptChoicesFilterSet._shared_forms
+    assert PersonFilter in KeptChoicesFilterSet._prepared_forms
     later = ppi_client.get(people, {"status": "left"}).content.decode()
     for page in (first, later):
         assert 'class="nhsuk-select ppe-filter-control"' in page

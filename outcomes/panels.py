@@ -17,7 +17,7 @@ def _ppi_context(request) -> dict:
         "new_suggestions": counts.remember(
             "outcomes:new-suggestions",
             [Suggestion],
-            Suggestion.objects.filter(status=SuggestionStatus.NEW).count,
+            lambda: Suggestion.objects.filter(status=SuggestionStatus.NEW).count(),
         ),
         "feedback_owed": feedback_owed(quarter.start, quarter.end),
     }

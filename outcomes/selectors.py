@@ -496,10 +496,15 @@ def published_case_studies(start: datetime.date, end: datetime.date) -> list[Cas
 def feedback_owed(start: datetime.date, end: datetime.date) -> int:
     """Activities held in the period with no "you said, we did" update sent yet (kept until
     an activity or a feedback update changes)."""
-    owed = Activity.objects.filter(status=ActivityStatus.HELD, held_on__range=(start, end)).exclude(
-        feedback_updates__sent_at__isnull=False
-    )
-    return counts.remember(f"outcomes:feedback-owed:{start}:{end}", [Activity, FeedbackUpdate], owed.count)
+
+    def owed() -> int:  # built only when not kept: building it costs more than reading the count
+        return (
+            Activity.objects.filter(status=ActivityStatus.HELD, held_on__range=(start, end))
+            .exclude(feedback_updates__sent_at__isnull=False)
+            .count()
+        )
+
+    return counts.remember(f"outcomes:feedback-owed:{start}:{end}", [Activity, FeedbackUpdate], owed)
 
 
 # --- The Board report ---------------------------------------------------------------------

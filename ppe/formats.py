@@ -26,3 +26,10 @@ def long_date(value: datetime.date | datetime.datetime) -> str:
     if isinstance(value, datetime.datetime):
         value = local(value)
     return f"{value.day} {MONTHS[value.month]} {value.year}"
+
+
+def month_year(value: datetime.date | datetime.datetime) -> str:
+    """What `{{ value|date:"F Y" }}` writes (December 2026); a moment in local time."""
+    if isinstance(value, datetime.datetime):
+        value = local(value)
+    return f"{MONTHS[value.month]} {value.year}"

@@ -292,9 +292,11 @@ def month_payees(period: datetime.date) -> list[tuple[int, int]]:
     return counts.remember(f"payments-month-payees:{period:%Y-%m}", [LedgerEntry, Person], compute)
 
 
-def month_entries(period: datetime.date, offset: int, limit: int) -> list[LedgerEntry]:
+def month_entries(period: datetime.date, offset: int, limit: int) -> list[tuple]:
     """The month's entries from `offset`, by payee's name, then date: read only for the
-    payees on the page (their place in the month comes from `month_payees`)."""
+    payees on the page (their place in the month comes from `month_payees`). Each is
+    (payee's id, date, description, amount, the period of the entry it corrects or None,
+    then the payee's NAME_FIELDS)."""
     payees, before, start = [], 0, None
     for person_id, n in month_payees(period):
         if before + n > offset:
@@ -307,9 +309,10 @@ def month_entries(period: datetime.date, offset: int, limit: int) -> list[Ledger
         return []
     entries = (
         LedgerEntry.objects.filter(period=rules.month_start(period), person_id__in=payees)
-        .select_related("person", "reverses")
-        .only("person", "occurred_on", "description", "amount", "reverses__period", *_with_names("person"))
         .order_by("person__last_name", "person__first_name", "person_id", "occurred_on", "id")
+        .values_list(
+            "person_id", "occurred_on", "description", "amount", "reverses__period", *_with_names("person")
+        )
     )
     return list(entries)[start : start + limit]
 

@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from people_bank.models import Person
+from people_bank.models import Person, display_name
 from people_bank.payments import forms, rules, selectors, services, tables
 from people_bank.payments.models import (
     ExpenseClaim,
     ExpenseLine,
     FinanceExport,
-    LedgerEntry,
     MileageRate,
     Receipt,
     Session,
@@ -28,7 +27,6 @@ from people_bank.payments.models import (
 from people_bank.payments.pdf import render_statement_pdf
 from ppe import audit
 from ppe.access import requires
-from ppe.formats import short_date
 from ppe.links import row_url
 from ppe.paging import page_number
 
@@ -257,7 +255,6 @@ def statement(request, pk: int):
         [(s.pk, *(getattr(s, f) for f in selectors.SESSION_ROW_FIELDS)) for s in context["sessions"]]
     )
     context["claim_rows"] = tables.claim_rows(context["claims"])
-    context["entry_rows"] = tables.entry_rows(context["entries"])
     context["pdf_query"] = f"start={start.isoformat()}&end={end.isoformat()}"
     return render(request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200)
 
@@ -608,14 +605,13 @@ def month(request, period: str):
     )
 
 
-def _month_rows(entries: list[LedgerEntry]) -> list[tuple[str, str, str, str, str]]:
+def _month_rows(entries: list[tuple]) -> list[tuple]:
+    """For _month_rows.jinja: (payee's id, payee, date, what, amount)."""
     rows = []
-    for e in entries:
-        what = e.description
-        if e.reverses_id:
-            what += f" (corrects an entry paid in {rules.period_label(e.reverses.period)})"
-        url = row_url("people_bank:payments:person", e.person_id)
-        rows.append((url, e.person.display_name, short_date(e.occurred_on), what, f"{e.amount:.2f}"))
+    for person_id, occurred_on, description, amount, corrected_period, *name in entries:
+        if corrected_period:
+            description += f" (corrects an entry paid in {rules.period_label(corrected_period)})"
+        rows.append((person_id, display_name(*name), occurred_on, description, amount))
     return rows
 
 

@@ -12,10 +12,10 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from people_bank.models import Person
+from people_bank.models import Person, staff_display_name
 from people_bank.payments import rules
 from people_bank.payments.models import (
     ExpenseClaim,
@@ -28,6 +28,7 @@ from people_bank.payments.models import (
     SessionalRate,
 )
 from ppe import counts
+from ppe.compiled import compiled_once
 from ppe.exports import formula_safe
 
 ZERO = Decimal("0.00")
@@ -145,21 +146,41 @@ class PersonSummary:
     monthly_cap: int | None
     method: str
     method_label: str
-    choices: list = field(default_factory=list)
+    # Newest first: (applies from, choice, note, recorded at, recorded by), for _choice_rows.jinja.
+    choices: list[tuple] = field(default_factory=list)
+
+
+@compiled_once
+def _summary_figures(person_id: int, *, start: datetime.date, end: datetime.date, month: datetime.date):
+    """The taxable total between the dates and the paid sessions in the month, one query."""
+    taxable = LedgerEntry.objects.filter(
+        person=OuterRef("pk"), taxable=True, occurred_on__gte=start, occurred_on__lte=end
+    )
+    paid = _paid_sessions_in_month(month).filter(person=OuterRef("pk"))
+    return Person.objects.filter(pk=person_id).values(
+        total=Subquery(taxable.order_by().values("person").annotate(total=Sum("amount")).values("total")),
+        paid=Subquery(paid.order_by().values("person").annotate(n=Count("id")).values("n")),
+    )
+
+
+@compiled_once
+def _person_choices(person_id: int, *, limit: int) -> QuerySet:
+    return PaymentChoice.objects.filter(person_id=person_id).values(
+        "effective_from", "method", "note", "recorded_at", *(f"recorded_by__{f}" for f in STAFF_NAME_FIELDS)
+    )[:limit]
 
 
 def person_summary(person: Person, today: datetime.date | None = None) -> PersonSummary:
-    """What the person page's payments panel shows, in three queries (the rate is kept)."""
+    """What the person page's payments panel shows, in two queries (the rate is kept): the
+    figures' SQL is worked out once a day, as building it costs more than running it."""
     today = today or timezone.localdate()
     start, end = rules.tax_year(today)
-    total = LedgerEntry.objects.filter(
-        person=person, taxable=True, occurred_on__gte=start, occurred_on__lte=end
-    ).aggregate(total=Sum("amount"))["total"]
-    paid = _paid_sessions_in_month(rules.month_start(today)).filter(person=person).count()
+    figures = _summary_figures(person.pk, start=start, end=end, month=rules.month_start(today))
+    total, paid = (figures[0]["total"], figures[0]["paid"] or 0) if figures else (None, 0)
     rate = current_rates(today)["sessional"]
-    choices = list(PaymentChoice.objects.filter(person=person).select_related("recorded_by")[:20])
-    current = next((c for c in choices if c.effective_from <= today), None)
-    method = current.method if current else PaymentMethod.PAID
+    choices = _person_choices(person.pk, limit=20)
+    current = next((c for c in choices if c["effective_from"] <= today), None)
+    method = current["method"] if current else PaymentMethod.PAID
     return PersonSummary(
         tax_year=(start, end),
         tax_year_total=rules.money(total or ZERO),
@@ -167,7 +188,16 @@ def person_summary(person: Person, today: datetime.date | None = None) -> Person
         monthly_cap=rate.monthly_cap if rate else None,
         method=method,
         method_label=PaymentMethod(method).label,
-        choices=choices,
+        choices=[
+            (
+                c["effective_from"],
+                PaymentMethod(c["method"]).label,
+                c["note"],
+                c["recorded_at"],
+                staff_display_name(*(c[f"recorded_by__{f}"] for f in STAFF_NAME_FIELDS), empty="None"),
+            )
+            for c in choices
+        ],
     )
 
 
@@ -175,12 +205,24 @@ def _with_names(relation: str) -> list[str]:
     return [f"{relation}__{name}" for name in NAME_FIELDS]
 
 
+@compiled_once
+def _person_sessions(person_id: int, *, limit: int) -> QuerySet:
+    return Session.objects.filter(person_id=person_id).values(*SESSION_ROW_VALUES)[:limit]
+
+
+@compiled_once
+def _person_claims(person_id: int, *, limit: int) -> QuerySet:
+    return ExpenseClaim.objects.filter(person_id=person_id).values(*CLAIM_ROW_VALUES)[:limit]
+
+
 def sessions_for_person(person: Person, limit: int = 50) -> list[tuple]:
-    return list(Session.objects.filter(person=person).values_list(*SESSION_ROW_VALUES)[:limit])
+    """Rows of SESSION_ROW_VALUES, newest first (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _person_sessions(person.pk, limit=limit)]
 
 
 def claims_for_person(person: Person, limit: int = 50) -> list[tuple]:
-    return list(ExpenseClaim.objects.filter(person=person).values_list(*CLAIM_ROW_VALUES)[:limit])
+    """Rows of CLAIM_ROW_VALUES, newest first (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _person_claims(person.pk, limit=limit)]
 
 
 def session_for_page(pk: int) -> Session:

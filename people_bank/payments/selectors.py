@@ -439,29 +439,53 @@ def export_csv(period: datetime.date) -> tuple[str, int, Decimal]:
 # --- Statements -----------------------------------------------------------------------------
 
 
-def statement(person: Person, start: datetime.date, end: datetime.date, *, lines: bool = True) -> dict:
-    """A partner's sessions, payments and expenses between two dates (inclusive), in four
-    queries however many rows there are (three without the claims' lines, which only the
-    PDF lists)."""
-    sessions = list(
-        Session.objects.filter(person=person, held_on__gte=start, held_on__lte=end)
-        .only("person_id", *SESSION_ROW_FIELDS)
-        .order_by("held_on", "id")
+def _statement_sessions(person_id: int, start: datetime.date, end: datetime.date) -> QuerySet:
+    return Session.objects.filter(person_id=person_id, held_on__gte=start, held_on__lte=end).order_by(
+        "held_on", "id"
     )
-    entries = list(
-        LedgerEntry.objects.filter(person=person, occurred_on__gte=start, occurred_on__lte=end)
+
+
+def _statement_claims(person_id: int, start: datetime.date, end: datetime.date) -> QuerySet:
+    return ExpenseClaim.objects.filter(
+        person_id=person_id, lines__incurred_on__gte=start, lines__incurred_on__lte=end
+    ).order_by("recorded_at", "id")
+
+
+@compiled_once
+def _statement_entries(person_id: int, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    return (
+        LedgerEntry.objects.filter(person_id=person_id, occurred_on__gte=start, occurred_on__lte=end)
         .order_by("occurred_on", "id")
         .values(*STATEMENT_ENTRY_FIELDS)
     )
-    claims = ExpenseClaim.objects.filter(
-        person=person, lines__incurred_on__gte=start, lines__incurred_on__lte=end
-    ).order_by("recorded_at", "id")
-    # The PDF lists each claim's lines; the page's table reads values.
-    claims = list(
-        claims.prefetch_related("lines").distinct()
-        if lines
-        else claims.values_list(*CLAIM_ROW_VALUES).distinct()
-    )
+
+
+# The page's tables read values (the SQL worked out once for each period).
+@compiled_once
+def _statement_session_rows(person_id: int, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    return _statement_sessions(person_id, start, end).values(*SESSION_ROW_VALUES)
+
+
+@compiled_once
+def _statement_claim_rows(person_id: int, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    return _statement_claims(person_id, start, end).values(*CLAIM_ROW_VALUES).distinct()
+
+
+def statement(person: Person, start: datetime.date, end: datetime.date, *, lines: bool = True) -> dict:
+    """A partner's sessions, payments and expenses between two dates (inclusive), in four
+    queries however many rows there are. With `lines` (the PDF), sessions and claims are
+    model instances, each claim with its lines; without (the page), rows of
+    SESSION_ROW_VALUES and CLAIM_ROW_VALUES, in three queries."""
+    if lines:
+        sessions = list(_statement_sessions(person.pk, start, end).only("person_id", *SESSION_ROW_FIELDS))
+        claims = list(_statement_claims(person.pk, start, end).prefetch_related("lines").distinct())
+        counted = [(s.amount, s.cancelled_at) for s in sessions]
+    else:
+        rows = _statement_session_rows(person.pk, start=start, end=end)
+        sessions = [tuple(row.values()) for row in rows]
+        claims = [tuple(row.values()) for row in _statement_claim_rows(person.pk, start=start, end=end)]
+        counted = [(row["amount"], row["cancelled_at"]) for row in rows]
+    entries = _statement_entries(person.pk, start=start, end=end)
     session_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.SESSION), ZERO)
     expense_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.EXPENSE), ZERO)
     return {
@@ -471,8 +495,9 @@ def statement(person: Person, start: datetime.date, end: datetime.date, *, lines
         "sessions": sessions,
         "entries": entries,
         "claims": claims,
-        "sessions_held": sum(1 for s in sessions if not s.is_cancelled),
-        "sessions_paid": sum(1 for s in sessions if s.payable),
+        "sessions_held": sum(1 for _, cancelled_at in counted if cancelled_at is None),
+        # As Session.payable: paid something and not cancelled.
+        "sessions_paid": sum(1 for amount, cancelled_at in counted if amount > 0 and cancelled_at is None),
         "session_total": session_total,
         "expense_total": expense_total,
         "total": session_total + expense_total,

@@ -251,9 +251,7 @@ def statement(request, pk: int):
     form, start, end = _statement_dates(request)
     audit.record(request, "view", person, detail=f"statement {start}..{end}")
     context = {**selectors.statement(person, start, end, lines=False), "form": form}
-    context["session_rows"] = tables.session_rows(
-        [(s.pk, *(getattr(s, f) for f in selectors.SESSION_ROW_FIELDS)) for s in context["sessions"]]
-    )
+    context["session_rows"] = tables.session_rows(context["sessions"])
     context["claim_rows"] = tables.claim_rows(context["claims"])
     context["pdf_query"] = f"start={start.isoformat()}&end={end.isoformat()}"
     return render(request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200)

@@ -237,11 +237,11 @@ def payment_choice(request, pk: int):
 def _statement_dates(request) -> tuple[forms.StatementForm, datetime.date, datetime.date]:
     today = timezone.localdate()
     start, _ = rules.tax_year(today)
-    form = forms.StatementForm(request.GET if "start_0" in request.GET else None)
-    if form.is_bound and form.is_valid():
+    if "start_0" not in request.GET:
+        return forms.StatementForm(initial={"start": start, "end": today}), start, today
+    form = forms.StatementForm(request.GET)
+    if form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]
-    if not form.is_bound:
-        form = forms.StatementForm(initial={"start": start, "end": today})
     return form, start, today
 
 

@@ -62,13 +62,11 @@ def index(request):
         "people_bank/payments/index.html",
         {
             "period": period,
-            "totals": selectors.month_totals(period),
-            "rates": selectors.current_rates(today),
+            **selectors.home_figures(today),
             "waiting": tables.claim_rows(
                 selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10], with_person=True
             ),
             "recent": tables.session_rows(selectors.recent_sessions(), with_person=True),
-            "exported": selectors.month_exported(period),
         },
     )
 

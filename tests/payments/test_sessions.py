@@ -278,3 +278,11 @@ def test_the_choices_about_payment_show_who_recorded_them_and_escape_the_note(pa
         '<td class="nhsuk-table__cell">Vouchers: &lt;b&gt;Asda&lt;/b&gt; &amp; Tesco</td>'
         f'<td class="nhsuk-table__cell">{recorded.day} {recorded:%b %Y} by {who}</td>'
     ) in page
+
+
+def test_the_payments_home_adds_a_session_to_the_months_total_at_once(partner, ppi_user, ppi_client):
+    home = reverse("people_bank:payments:index")
+    total = 'Session payments</dt><dd class="nhsuk-summary-list__value">£{}</dd>'
+    assert total.format("0.00") in ppi_client.get(home).content.decode()
+    record(partner, ppi_user, held_on=timezone.localdate())
+    assert total.format("20.00") in ppi_client.get(home).content.decode()

@@ -104,10 +104,13 @@ def suggestions_for(user) -> QuerySet[Suggestion]:
 
 # --- Lists and pages --------------------------------------------------------------------
 
+# What a table of suggestions shows (views._suggestion_rows), read as values.
+SUGGESTION_ROW_FIELDS = ("id", "theme", "text", "received_on", "status")
 
-def suggestions_made(user, start: datetime.date, end: datetime.date) -> tuple[QuerySet[Suggestion], dict]:
-    """The suggestions made between two dates that this user may see, with only what the
-    list shows, and how many of them have each status. The PPI team's figures cover the
+
+def suggestions_made(user, start: datetime.date, end: datetime.date) -> tuple[QuerySet, dict]:
+    """The suggestions made between two dates that this user may see, as values of
+    SUGGESTION_ROW_FIELDS, and how many of them have each status. The PPI team's figures cover the
     whole table, so they are kept until a suggestion changes."""
     rows = suggestions_for(user).filter(received_on__range=(start, end))
 
@@ -119,8 +122,7 @@ def suggestions_made(user, start: datetime.date, end: datetime.date) -> tuple[Qu
         statuses = counts.remember(f"outcomes:suggestions-by-status:{start}:{end}", [Suggestion], by_status)
     else:
         statuses = by_status()
-    listed = rows.select_related(None).only("id", "theme", "text", "received_on", "status")
-    return listed, statuses
+    return rows.select_related(None).values(*SUGGESTION_ROW_FIELDS), statuses
 
 
 def activities_for_list(status: str = "") -> tuple[QuerySet[Activity], int]:
@@ -157,8 +159,9 @@ def activity_page(activity: Activity) -> dict:
     attendees = _activity_attendee_count(activity.pk)
     return {
         "attendee_count": attendees[0]["n"] if attendees else 0,
-        "linked_requests": list(activity.requests.only("id", "title")),
-        "organisations": list(activity.organisations.values_list("name", flat=True)),
+        # Requests made from their columns keep the reference's rule (InvolvementRequest.reference).
+        "linked_requests": [InvolvementRequest(**row) for row in _activity_requests(activity.pk)],
+        "organisations": [row["name"] for row in _activity_organisations(activity.pk)],
         "priority_reach": [
             (row["group__name"], row["count"]) for row in _activity_priority_reach(activity.pk)
         ],
@@ -166,10 +169,7 @@ def activity_page(activity: Activity) -> dict:
             (BUDGET_LINE_LABELS.get(row["line"], row["line"]), row["amount"])
             for row in _activity_costs(activity.pk)
         ],
-        # With the activity's id: the related manager checks it on each row it hands back.
-        "suggestions": list(
-            activity.suggestions.only("id", "activity_id", "theme", "text", "received_on", "status")
-        ),
+        "suggestions": _activity_suggestions(activity.pk),
         "evaluations": _summary(
             [*(row[name] for name in names), row["n"]] for row in _activity_evaluations(activity.pk)
         ),
@@ -179,6 +179,23 @@ def activity_page(activity: Activity) -> dict:
 
 # The small lists of an activity's page, each compiled once per process (ppe.compiled):
 # building these queries cost the ORM more than running them.
+
+
+@compiled_once
+def _activity_requests(activity_id: int) -> QuerySet:
+    return InvolvementRequest.objects.filter(activities__id=activity_id).values("id", "title")
+
+
+@compiled_once
+def _activity_organisations(activity_id: int) -> QuerySet:
+    from people_bank.models import Organisation
+
+    return Organisation.objects.filter(activities__id=activity_id).values("name")
+
+
+@compiled_once
+def _activity_suggestions(activity_id: int) -> QuerySet:
+    return Suggestion.objects.filter(activity_id=activity_id).values(*SUGGESTION_ROW_FIELDS)
 
 
 @compiled_once
@@ -287,9 +304,7 @@ def request_outcomes_page(request: InvolvementRequest) -> dict:
     return {
         "outcome": RequestOutcome.objects.filter(request=request).select_related("rung_achieved").first(),
         "activities": list(request.activities.select_related("rung").order_by("-held_on")),
-        "suggestions": list(
-            Suggestion.objects.filter(request=request).only("id", "theme", "text", "received_on", "status")
-        ),
+        "suggestions": list(Suggestion.objects.filter(request=request).values(*SUGGESTION_ROW_FIELDS)),
         "case_studies": list(request.case_studies.select_related("rung_reached")),
         "feedback": list(request.feedback_updates.annotate(people=Count("deliveries"))),
         "evaluations": evaluation_summary(

@@ -68,14 +68,14 @@ def _activity_rows(activities) -> list[tuple]:
 
 
 def _suggestion_rows(suggestions) -> list[tuple]:
-    """For outcomes/_suggestion_table.html."""
+    """For outcomes/_suggestion_table.html, from values of selectors.SUGGESTION_ROW_FIELDS."""
     return [
         (
-            short_date(s.received_on),
-            row_url("outcomes:suggestion_detail", s.pk),
-            s.theme,
-            _shortened(s.text, 120),
-            SUGGESTION_STATUS_LABELS.get(s.status, s.status),
+            short_date(s["received_on"]),
+            row_url("outcomes:suggestion_detail", s["id"]),
+            s["theme"],
+            _shortened(s["text"], 120),
+            SUGGESTION_STATUS_LABELS.get(s["status"], s["status"]),
         )
         for s in suggestions
     ]

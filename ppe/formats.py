@@ -3,8 +3,10 @@ Python: a lookup by the template engine costs more than the rest of a cell, and 
 makes several on each of its rows."""
 
 import datetime
+from functools import lru_cache
 
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS, MONTHS_3
 
 
@@ -14,15 +16,33 @@ def local(value: datetime.datetime) -> datetime.datetime:
     return value.astimezone(timezone.get_default_timezone())
 
 
+@lru_cache(maxsize=1)
+def _month_names() -> tuple[list[str], list[str]]:
+    """The months' names and short names, indexed by month number, in the site's one language
+    (LANGUAGE_CODE: nothing activates another). A name is a lazy translation, and asking for
+    the active language again on each row of a table (a context-local lookup, ~3 µs) costs
+    more than the rest of the date."""
+    numbers = range(1, 13)
+    with translation.override(settings.LANGUAGE_CODE):
+        return [""] + [str(MONTHS[n]) for n in numbers], [""] + [str(MONTHS_3[n]).title() for n in numbers]
+
+
 def short_date(value: datetime.date | datetime.datetime) -> str:
     """What `{{ value|date:"j M Y" }}` writes (4 Dec 2026); a moment in local time."""
     if isinstance(value, datetime.datetime):
         value = local(value)
-    return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
+    return f"{value.day} {_month_names()[1][value.month]} {value.year}"
 
 
 def long_date(value: datetime.date | datetime.datetime) -> str:
     """What `{{ value|date:"j F Y" }}` writes (4 December 2026); a moment in local time."""
     if isinstance(value, datetime.datetime):
         value = local(value)
-    return f"{value.day} {MONTHS[value.month]} {value.year}"
+    return f"{value.day} {_month_names()[0][value.month]} {value.year}"
+
+
+def month_year(value: datetime.date | datetime.datetime) -> str:
+    """What `{{ value|date:"F Y" }}` writes (December 2026); a moment in local time."""
+    if isinstance(value, datetime.datetime):
+        value = local(value)
+    return f"{_month_names()[0][value.month]} {value.year}"

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 
-from ppe.formats import local, long_date, short_date
+from ppe.formats import local, long_date, month_year, short_date
 from ppe.links import row_url
 
 
@@ -32,6 +32,11 @@ def date_time_seconds(value) -> str:
     """What `{{ value|date:"j M Y, H:i:s" }}` writes, in local time."""
     value = local(value)
     return f"{short_date(value)}, {value:%H:%M:%S}"
+
+
+def money(value) -> str:
+    """An amount with two decimal places (12.50), as `f"{value:.2f}"`; the £ is the template's."""
+    return f"{value:.2f}"
 
 
 def _template_dirs() -> list[str]:
@@ -58,6 +63,8 @@ def environment() -> jinja2.Environment:
         long_date=long_date,
         date_time=date_time,
         date_time_seconds=date_time_seconds,
+        month_year=month_year,
+        money=money,
     )
     env.globals.update(row_url=row_url)
     return env

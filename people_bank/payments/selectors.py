@@ -12,10 +12,10 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from people_bank.models import Person
+from people_bank.models import Person, staff_display_name
 from people_bank.payments import rules
 from people_bank.payments.models import (
     ExpenseClaim,
@@ -28,6 +28,7 @@ from people_bank.payments.models import (
     SessionalRate,
 )
 from ppe import counts
+from ppe.compiled import compiled_once
 from ppe.exports import formula_safe
 
 ZERO = Decimal("0.00")
@@ -145,21 +146,41 @@ class PersonSummary:
     monthly_cap: int | None
     method: str
     method_label: str
-    choices: list = field(default_factory=list)
+    # Newest first: (applies from, choice, note, recorded at, recorded by), for _choice_rows.jinja.
+    choices: list[tuple] = field(default_factory=list)
+
+
+@compiled_once
+def _summary_figures(person_id: int, *, start: datetime.date, end: datetime.date, month: datetime.date):
+    """The taxable total between the dates and the paid sessions in the month, one query."""
+    taxable = LedgerEntry.objects.filter(
+        person=OuterRef("pk"), taxable=True, occurred_on__gte=start, occurred_on__lte=end
+    )
+    paid = _paid_sessions_in_month(month).filter(person=OuterRef("pk"))
+    return Person.objects.filter(pk=person_id).values(
+        total=Subquery(taxable.order_by().values("person").annotate(total=Sum("amount")).values("total")),
+        paid=Subquery(paid.order_by().values("person").annotate(n=Count("id")).values("n")),
+    )
+
+
+@compiled_once
+def _person_choices(person_id: int, *, limit: int) -> QuerySet:
+    return PaymentChoice.objects.filter(person_id=person_id).values(
+        "effective_from", "method", "note", "recorded_at", *(f"recorded_by__{f}" for f in STAFF_NAME_FIELDS)
+    )[:limit]
 
 
 def person_summary(person: Person, today: datetime.date | None = None) -> PersonSummary:
-    """What the person page's payments panel shows, in three queries (the rate is kept)."""
+    """What the person page's payments panel shows, in two queries (the rate is kept): the
+    figures' SQL is worked out once a day, as building it costs more than running it."""
     today = today or timezone.localdate()
     start, end = rules.tax_year(today)
-    total = LedgerEntry.objects.filter(
-        person=person, taxable=True, occurred_on__gte=start, occurred_on__lte=end
-    ).aggregate(total=Sum("amount"))["total"]
-    paid = _paid_sessions_in_month(rules.month_start(today)).filter(person=person).count()
+    figures = _summary_figures(person.pk, start=start, end=end, month=rules.month_start(today))
+    total, paid = (figures[0]["total"], figures[0]["paid"] or 0) if figures else (None, 0)
     rate = current_rates(today)["sessional"]
-    choices = list(PaymentChoice.objects.filter(person=person).select_related("recorded_by")[:20])
-    current = next((c for c in choices if c.effective_from <= today), None)
-    method = current.method if current else PaymentMethod.PAID
+    choices = _person_choices(person.pk, limit=20)
+    current = next((c for c in choices if c["effective_from"] <= today), None)
+    method = current["method"] if current else PaymentMethod.PAID
     return PersonSummary(
         tax_year=(start, end),
         tax_year_total=rules.money(total or ZERO),
@@ -167,7 +188,16 @@ def person_summary(person: Person, today: datetime.date | None = None) -> Person
         monthly_cap=rate.monthly_cap if rate else None,
         method=method,
         method_label=PaymentMethod(method).label,
-        choices=choices,
+        choices=[
+            (
+                c["effective_from"],
+                PaymentMethod(c["method"]).label,
+                c["note"],
+                c["recorded_at"],
+                staff_display_name(*(c[f"recorded_by__{f}"] for f in STAFF_NAME_FIELDS), empty="None"),
+            )
+            for c in choices
+        ],
     )
 
 
@@ -175,12 +205,24 @@ def _with_names(relation: str) -> list[str]:
     return [f"{relation}__{name}" for name in NAME_FIELDS]
 
 
+@compiled_once
+def _person_sessions(person_id: int, *, limit: int) -> QuerySet:
+    return Session.objects.filter(person_id=person_id).values(*SESSION_ROW_VALUES)[:limit]
+
+
+@compiled_once
+def _person_claims(person_id: int, *, limit: int) -> QuerySet:
+    return ExpenseClaim.objects.filter(person_id=person_id).values(*CLAIM_ROW_VALUES)[:limit]
+
+
 def sessions_for_person(person: Person, limit: int = 50) -> list[tuple]:
-    return list(Session.objects.filter(person=person).values_list(*SESSION_ROW_VALUES)[:limit])
+    """Rows of SESSION_ROW_VALUES, newest first (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _person_sessions(person.pk, limit=limit)]
 
 
 def claims_for_person(person: Person, limit: int = 50) -> list[tuple]:
-    return list(ExpenseClaim.objects.filter(person=person).values_list(*CLAIM_ROW_VALUES)[:limit])
+    """Rows of CLAIM_ROW_VALUES, newest first (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _person_claims(person.pk, limit=limit)]
 
 
 def session_for_page(pk: int) -> Session:
@@ -292,9 +334,11 @@ def month_payees(period: datetime.date) -> list[tuple[int, int]]:
     return counts.remember(f"payments-month-payees:{period:%Y-%m}", [LedgerEntry, Person], compute)
 
 
-def month_entries(period: datetime.date, offset: int, limit: int) -> list[LedgerEntry]:
+def month_entries(period: datetime.date, offset: int, limit: int) -> list[tuple]:
     """The month's entries from `offset`, by payee's name, then date: read only for the
-    payees on the page (their place in the month comes from `month_payees`)."""
+    payees on the page (their place in the month comes from `month_payees`). Each is
+    (payee's id, date, description, amount, the period of the entry it corrects or None,
+    then the payee's NAME_FIELDS)."""
     payees, before, start = [], 0, None
     for person_id, n in month_payees(period):
         if before + n > offset:
@@ -307,9 +351,10 @@ def month_entries(period: datetime.date, offset: int, limit: int) -> list[Ledger
         return []
     entries = (
         LedgerEntry.objects.filter(period=rules.month_start(period), person_id__in=payees)
-        .select_related("person", "reverses")
-        .only("person", "occurred_on", "description", "amount", "reverses__period", *_with_names("person"))
         .order_by("person__last_name", "person__first_name", "person_id", "occurred_on", "id")
+        .values_list(
+            "person_id", "occurred_on", "description", "amount", "reverses__period", *_with_names("person")
+        )
     )
     return list(entries)[start : start + limit]
 
@@ -341,6 +386,22 @@ def month_exported(period: datetime.date) -> bool:
         [FinanceExport],
         FinanceExport.objects.filter(period=period).exists,
     )
+
+
+def home_figures(today: datetime.date) -> dict:
+    """The payments home's month totals, rates and whether the month is exported, read from
+    the cache in one round trip rather than three, and kept until anything they read changes."""
+    period = rules.month_start(today)
+
+    def compute() -> dict:
+        return {
+            "totals": month_totals(period),
+            "rates": current_rates(today),
+            "exported": month_exported(period),
+        }
+
+    read = [LedgerEntry, SessionalRate, MileageRate, FinanceExport]
+    return counts.remember(f"payments-home:{today.isoformat()}", read, compute)
 
 
 def exports_list():
@@ -394,29 +455,53 @@ def export_csv(period: datetime.date) -> tuple[str, int, Decimal]:
 # --- Statements -----------------------------------------------------------------------------
 
 
-def statement(person: Person, start: datetime.date, end: datetime.date, *, lines: bool = True) -> dict:
-    """A partner's sessions, payments and expenses between two dates (inclusive), in four
-    queries however many rows there are (three without the claims' lines, which only the
-    PDF lists)."""
-    sessions = list(
-        Session.objects.filter(person=person, held_on__gte=start, held_on__lte=end)
-        .only("person_id", *SESSION_ROW_FIELDS)
-        .order_by("held_on", "id")
+def _statement_sessions(person_id: int, start: datetime.date, end: datetime.date) -> QuerySet:
+    return Session.objects.filter(person_id=person_id, held_on__gte=start, held_on__lte=end).order_by(
+        "held_on", "id"
     )
-    entries = list(
-        LedgerEntry.objects.filter(person=person, occurred_on__gte=start, occurred_on__lte=end)
+
+
+def _statement_claims(person_id: int, start: datetime.date, end: datetime.date) -> QuerySet:
+    return ExpenseClaim.objects.filter(
+        person_id=person_id, lines__incurred_on__gte=start, lines__incurred_on__lte=end
+    ).order_by("recorded_at", "id")
+
+
+@compiled_once
+def _statement_entries(person_id: int, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    return (
+        LedgerEntry.objects.filter(person_id=person_id, occurred_on__gte=start, occurred_on__lte=end)
         .order_by("occurred_on", "id")
         .values(*STATEMENT_ENTRY_FIELDS)
     )
-    claims = ExpenseClaim.objects.filter(
-        person=person, lines__incurred_on__gte=start, lines__incurred_on__lte=end
-    ).order_by("recorded_at", "id")
-    # The PDF lists each claim's lines; the page's table reads values.
-    claims = list(
-        claims.prefetch_related("lines").distinct()
-        if lines
-        else claims.values_list(*CLAIM_ROW_VALUES).distinct()
-    )
+
+
+# The page's tables read values (the SQL worked out once for each period).
+@compiled_once
+def _statement_session_rows(person_id: int, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    return _statement_sessions(person_id, start, end).values(*SESSION_ROW_VALUES)
+
+
+@compiled_once
+def _statement_claim_rows(person_id: int, *, start: datetime.date, end: datetime.date) -> QuerySet:
+    return _statement_claims(person_id, start, end).values(*CLAIM_ROW_VALUES).distinct()
+
+
+def statement(person: Person, start: datetime.date, end: datetime.date, *, lines: bool = True) -> dict:
+    """A partner's sessions, payments and expenses between two dates (inclusive), in four
+    queries however many rows there are. With `lines` (the PDF), sessions and claims are
+    model instances, each claim with its lines; without (the page), rows of
+    SESSION_ROW_VALUES and CLAIM_ROW_VALUES, in three queries."""
+    if lines:
+        sessions = list(_statement_sessions(person.pk, start, end).only("person_id", *SESSION_ROW_FIELDS))
+        claims = list(_statement_claims(person.pk, start, end).prefetch_related("lines").distinct())
+        counted = [(s.amount, s.cancelled_at) for s in sessions]
+    else:
+        rows = _statement_session_rows(person.pk, start=start, end=end)
+        sessions = [tuple(row.values()) for row in rows]
+        claims = [tuple(row.values()) for row in _statement_claim_rows(person.pk, start=start, end=end)]
+        counted = [(row["amount"], row["cancelled_at"]) for row in rows]
+    entries = _statement_entries(person.pk, start=start, end=end)
     session_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.SESSION), ZERO)
     expense_total = sum((e["amount"] for e in entries if e["kind"] == LedgerEntry.Kind.EXPENSE), ZERO)
     return {
@@ -426,8 +511,9 @@ def statement(person: Person, start: datetime.date, end: datetime.date, *, lines
         "sessions": sessions,
         "entries": entries,
         "claims": claims,
-        "sessions_held": sum(1 for s in sessions if not s.is_cancelled),
-        "sessions_paid": sum(1 for s in sessions if s.payable),
+        "sessions_held": sum(1 for _, cancelled_at in counted if cancelled_at is None),
+        # As Session.payable: paid something and not cancelled.
+        "sessions_paid": sum(1 for amount, cancelled_at in counted if amount > 0 and cancelled_at is None),
         "session_total": session_total,
         "expense_total": expense_total,
         "total": session_total + expense_total,

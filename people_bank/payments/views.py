@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from people_bank.models import Person
+from people_bank.models import Person, display_name
 from people_bank.payments import forms, rules, selectors, services, tables
 from people_bank.payments.models import (
     ExpenseClaim,
     ExpenseLine,
     FinanceExport,
-    LedgerEntry,
     MileageRate,
     Receipt,
     Session,
@@ -28,7 +27,6 @@ from people_bank.payments.models import (
 from people_bank.payments.pdf import render_statement_pdf
 from ppe import audit
 from ppe.access import requires
-from ppe.formats import short_date
 from ppe.links import row_url
 from ppe.paging import page_number
 
@@ -64,13 +62,11 @@ def index(request):
         "people_bank/payments/index.html",
         {
             "period": period,
-            "totals": selectors.month_totals(period),
-            "rates": selectors.current_rates(today),
+            **selectors.home_figures(today),
             "waiting": tables.claim_rows(
                 selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10], with_person=True
             ),
             "recent": tables.session_rows(selectors.recent_sessions(), with_person=True),
-            "exported": selectors.month_exported(period),
         },
     )
 
@@ -239,11 +235,11 @@ def payment_choice(request, pk: int):
 def _statement_dates(request) -> tuple[forms.StatementForm, datetime.date, datetime.date]:
     today = timezone.localdate()
     start, _ = rules.tax_year(today)
-    form = forms.StatementForm(request.GET if "start_0" in request.GET else None)
-    if form.is_bound and form.is_valid():
+    if "start_0" not in request.GET:
+        return forms.StatementForm(initial={"start": start, "end": today}), start, today
+    form = forms.StatementForm(request.GET)
+    if form.is_valid():
         return form, form.cleaned_data["start"], form.cleaned_data["end"]
-    if not form.is_bound:
-        form = forms.StatementForm(initial={"start": start, "end": today})
     return form, start, today
 
 
@@ -253,11 +249,8 @@ def statement(request, pk: int):
     form, start, end = _statement_dates(request)
     audit.record(request, "view", person, detail=f"statement {start}..{end}")
     context = {**selectors.statement(person, start, end, lines=False), "form": form}
-    context["session_rows"] = tables.session_rows(
-        [(s.pk, *(getattr(s, f) for f in selectors.SESSION_ROW_FIELDS)) for s in context["sessions"]]
-    )
+    context["session_rows"] = tables.session_rows(context["sessions"])
     context["claim_rows"] = tables.claim_rows(context["claims"])
-    context["entry_rows"] = tables.entry_rows(context["entries"])
     context["pdf_query"] = f"start={start.isoformat()}&end={end.isoformat()}"
     return render(request, "people_bank/payments/statement.html", context, status=400 if form.errors else 200)
 
@@ -608,14 +601,13 @@ def month(request, period: str):
     )
 
 
-def _month_rows(entries: list[LedgerEntry]) -> list[tuple[str, str, str, str, str]]:
+def _month_rows(entries: list[tuple]) -> list[tuple]:
+    """For _month_rows.jinja: (payee's id, payee, date, what, amount)."""
     rows = []
-    for e in entries:
-        what = e.description
-        if e.reverses_id:
-            what += f" (corrects an entry paid in {rules.period_label(e.reverses.period)})"
-        url = row_url("people_bank:payments:person", e.person_id)
-        rows.append((url, e.person.display_name, short_date(e.occurred_on), what, f"{e.amount:.2f}"))
+    for person_id, occurred_on, description, amount, corrected_period, *name in entries:
+        if corrected_period:
+            description += f" (corrects an entry paid in {rules.period_label(corrected_period)})"
+        rows.append((person_id, display_name(*name), occurred_on, description, amount))
     return rows
 
 

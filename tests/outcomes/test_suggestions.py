@@ -194,3 +194,15 @@ def test_the_suggestions_list_runs_the_same_queries_for_one_suggestion_or_thirty
     with CaptureQueriesContext(connection) as many:
         assert ppi_client.get(url).content.decode().count("/suggestions/") == 25
     assert len(few) == len(many)
+
+
+def test_the_suggestions_list_escapes_what_was_typed(ppi_client):
+    quarter = Quarter.containing(timezone.localdate())
+    SuggestionFactory(
+        activity=ActivityFactory(held_on=quarter.start),
+        theme="<b>signs</b>",
+        text="Bigger <i>signs</i> & maps",
+    )
+    page = ppi_client.get(reverse("outcomes:suggestion_list"), {"quarter": quarter.slug}).content.decode()
+    assert "&lt;b&gt;signs&lt;/b&gt;</a>" in page and "Bigger &lt;i&gt;signs&lt;/i&gt; &amp; maps" in page
+    assert "<i>signs</i>" not in page

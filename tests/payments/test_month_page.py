@@ -74,3 +74,15 @@ def test_the_months_pages_follow_on_from_each_other(ppi_user, ppi_client, monkey
         [("Sam Clark", f"6 {month:%b %Y}")],
     ]
     assert _rows(_month(ppi_client, 4)) == []
+
+
+def test_the_months_rows_escape_names_and_say_which_month_a_correction_is_for(ppi_user, ppi_client):
+    from people_bank.payments import services
+
+    payee = _partner("<i>Adams</i>")
+    session = record(payee, ppi_user, held_on=last_month_day(3))
+    services.session_cancel(session=session, reason="Did not attend", by=ppi_user)
+    page = _month(ppi_client)
+    assert "Sam &lt;i&gt;Adams&lt;/i&gt;</a>" in page and "<i>Adams</i>" not in page
+    assert f"(corrects an entry paid in {last_month_day():%B %Y})</td>" in page
+    assert "£20.00</td>" in page and "£-20.00</td>" in page

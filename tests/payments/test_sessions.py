@@ -263,3 +263,26 @@ def test_the_tables_show_each_sessions_payment_and_escape_what_was_typed(partner
     assert "Bus &amp; &lt;i&gt;train&lt;/i&gt;</a>" in page and "£4.00</td>" in page
     home = ppi_client.get(reverse("people_bank:payments:index")).content.decode()
     assert "&lt;b&gt;Sam&lt;/b&gt;" in home and "<b>Sam</b>" not in home
+
+
+def test_the_choices_about_payment_show_who_recorded_them_and_escape_the_note(partner, ppi_user, ppi_client):
+    day = last_month_day(3)
+    services.payment_choice_record(
+        person=partner, method="vouchers", effective_from=day, note="<b>Asda</b> & Tesco", by=ppi_user
+    )
+    page = ppi_client.get(reverse("people_bank:payments:person", args=[partner.pk])).content.decode()
+    who = ppi_user.get_full_name() or ppi_user.username
+    recorded = timezone.localdate()
+    assert (
+        f'<td class="nhsuk-table__cell">{day.day} {day:%b %Y}</td>'
+        '<td class="nhsuk-table__cell">Vouchers: &lt;b&gt;Asda&lt;/b&gt; &amp; Tesco</td>'
+        f'<td class="nhsuk-table__cell">{recorded.day} {recorded:%b %Y} by {who}</td>'
+    ) in page
+
+
+def test_the_payments_home_adds_a_session_to_the_months_total_at_once(partner, ppi_user, ppi_client):
+    home = reverse("people_bank:payments:index")
+    total = 'Session payments</dt><dd class="nhsuk-summary-list__value">£{}</dd>'
+    assert total.format("0.00") in ppi_client.get(home).content.decode()
+    record(partner, ppi_user, held_on=timezone.localdate())
+    assert total.format("20.00") in ppi_client.get(home).content.decode()

@@ -83,3 +83,26 @@ def test_the_statement_is_a_pdf_too(partner, ppi_user, ppi_client):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert AuditEvent.objects.filter(action="download", detail__startswith="statement pdf").exists()
+
+
+def test_the_statement_counts_sessions_attended_and_paid_alike_on_the_page_and_in_the_pdf(
+    partner, ppi_client, ppi_user
+):
+    from people_bank.payments import selectors
+
+    for day in (2, 3, 4):
+        services.session_record(
+            person=partner, held_on=last_month_day(day), minutes=60, kind="event", by=ppi_user
+        )
+    services.payment_choice_record(
+        person=partner, method="declined", effective_from=last_month_day(4), by=ppi_user
+    )
+    services.session_record(person=partner, held_on=last_month_day(5), minutes=60, kind="event", by=ppi_user)
+    cancelled = Session.objects.get(person=partner, held_on=last_month_day(3))
+    services.session_cancel(session=cancelled, reason="Did not come", by=ppi_user)
+    start, end = last_month_day(1), timezone.localdate()
+    for lines in (True, False):
+        figures = selectors.statement(partner, start, end, lines=lines)
+        assert (figures["sessions_held"], figures["sessions_paid"]) == (3, 2)
+    page = ppi_client.get(reverse("people_bank:payments:statement", args=[partner.pk])).content.decode()
+    assert "3 (2 paid)" in page

@@ -25,3 +25,12 @@ def test_the_long_date_filter_writes_nothing_for_no_date():
     template = engines["django"].from_string('{{ value|long_date|default:"Never" }}')
     assert template.render({"value": None}) == "Never"
     assert template.render({"value": datetime.date(2026, 12, 4)}) == "4 December 2026"
+
+
+def test_every_month_is_named_as_the_date_filter_names_it():
+    from ppe.formats import month_year
+
+    for month in range(1, 13):
+        day = datetime.date(2026, month, 28)
+        assert (short_date(day), long_date(day)) == (_filter(day, "j M Y"), _filter(day, "j F Y"))
+        assert month_year(day) == _filter(day, "F Y")

@@ -13,13 +13,23 @@ from django.views.decorators.http import require_POST
 
 from involvement_requests import forms, selectors, services
 from involvement_requests.filters import RequestFilter
-from involvement_requests.models import InvolvementRequest, QualityPriority, Rung, Status
+from involvement_requests.models import (
+    AllocationRole,
+    InvitationStatus,
+    InvolvementRequest,
+    QualityPriority,
+    Rung,
+    Status,
+)
 from people_bank.models import ClinicalManagementGroup, Interest, Service
 from ppe import audit
 from ppe.access import can, public, requires
 from ppe.paging import LAST_PAGE, paginate
 
 PAGE_SIZE = 25
+# A dict lookup per row of a table rather than get_FOO_display().
+STATUS_LABELS = dict(Status.choices)
+ALLOCATION_ROLES = dict(AllocationRole.choices)
 
 
 def _visible_or_404(user, pk: int) -> InvolvementRequest:
@@ -142,6 +152,7 @@ def request_detail(request, pk: int):
             "people_on_project": selectors.people_on_project(instance),
             "names": selectors.request_names(instance),
             "matchable_states": selectors.MATCHABLE_STATES,
+            "status_labels": STATUS_LABELS,
         },
     )
 
@@ -410,16 +421,26 @@ def request_people(request, pk: int):
     instance = _visible_or_404(request.user, pk)
     audit.record(request, "view", instance, detail="allocations and invitations")
     invitations = list(selectors.invitations_for(instance))
+    open_for_people = instance.status in selectors.MATCHABLE_STATES
     return render(
         request,
         "involvement_requests/people.html",
         {
             "object": instance,
             "allocations": selectors.allocations_for(instance),
+            "allocation_roles": ALLOCATION_ROLES,
             "invitations": invitations,
+            # A reminder can be sent for an invitation that went out and is not answered.
+            "remind_urls": {
+                invitation.pk: reverse(
+                    "involvement_requests:invitation_remind", args=[instance.pk, invitation.pk]
+                )
+                for invitation in invitations
+                if open_for_people and invitation.status == InvitationStatus.INVITED and invitation.sent_at
+            },
             "organisation_invitations": selectors.organisation_invitations_for(instance),
             "counts": selectors.response_counts(invitations),
-            "open_for_people": instance.status in selectors.MATCHABLE_STATES,
+            "open_for_people": open_for_people,
             "rung": selectors.rung_for_matching(instance),
         },
     )

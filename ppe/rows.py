@@ -16,6 +16,7 @@ from functools import lru_cache
 import jinja2
 from django.apps import apps
 from django.conf import settings
+from django.template.defaultfilters import linebreaksbr as django_linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
 
 from ppe.formats import local, long_date, short_date
@@ -32,6 +33,19 @@ def date_time_seconds(value) -> str:
     """What `{{ value|date:"j M Y, H:i:s" }}` writes, in local time."""
     value = local(value)
     return f"{short_date(value)}, {value:%H:%M:%S}"
+
+
+def staff_name(user, empty: str = "None") -> str:
+    """What the staff_name filter writes: a staff user's full name, else their username;
+    `empty` when there is no one."""
+    if user is None:
+        return empty
+    return f"{user.first_name} {user.last_name}".strip() or user.username
+
+
+def linebreaksbr(value) -> SafeString:
+    """What `{{ value|linebreaksbr }}` writes: the text escaped, each line break a <br>."""
+    return django_linebreaksbr(value, autoescape=True)
 
 
 def _template_dirs() -> list[str]:
@@ -58,6 +72,8 @@ def environment() -> jinja2.Environment:
         long_date=long_date,
         date_time=date_time,
         date_time_seconds=date_time_seconds,
+        staff_name=staff_name,
+        linebreaksbr=linebreaksbr,
     )
     env.globals.update(row_url=row_url)
     return env

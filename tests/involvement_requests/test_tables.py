@@ -1,0 +1,92 @@
+"""The requests' tables, drawn by Jinja2 (ppe.rows), read as the Django templates wrote
+them: what was typed is escaped, names and dates are written the same way."""
+
+import datetime
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.template import engines
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+from involvement_requests import services
+from involvement_requests.models import InvolvementRequest, Status
+from ppe.rows import linebreaksbr, staff_name
+from tests.factories import (
+    AllocationFactory,
+    InvolvementRequestFactory,
+    confirmed_improver,
+    invitation_with_link,
+    partner_in_tenure,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _django(source: str, **context) -> str:
+    return engines["django"].from_string("{% load people_bank %}" + source).render(context)
+
+
+def test_staff_names_are_written_as_the_staff_name_filter_writes_them():
+    users = get_user_model()
+    for user in (
+        users(username="a.khan", first_name="Aisha", last_name="Khan"),
+        users(username="just.login"),
+        users(username="b", first_name="Bo"),
+        None,
+    ):
+        assert staff_name(user) == _django("{{ u|staff_name }}", u=user)
+        assert staff_name(user, "") == _django('{{ u|staff_name:"" }}', u=user)
+
+
+def test_line_breaks_are_written_as_linebreaksbr_writes_them():
+    for text in ("one\ntwo", "a\r\nb\rc", "<b>bold</b> & 'quoted'\n", mark_safe("<i>kept</i>\nx"), ""):
+        assert linebreaksbr(text) == _django("{{ t|linebreaksbr }}", t=text)
+
+
+def test_typed_text_in_the_queue_and_history_is_escaped(ppi_client, submitted, ppi_user):
+    InvolvementRequest.objects.filter(pk=submitted.pk).update(title="<script>x</script> & co")
+    services.request_start_assessment(request=submitted, by=ppi_user)
+    services.request_ask_for_information(request=submitted, by=ppi_user, note="<b>Say more</b>")
+
+    queue = ppi_client.get(reverse("involvement_requests:queue") + "?queue=all").content.decode()
+    assert "&lt;script&gt;x&lt;/script&gt; &amp; co" in queue
+    assert "<script>x" not in queue
+    assert f'<a href="/requests/{submitted.pk}/">PIR-{submitted.pk:05d} &lt;script&gt;' in queue
+
+    detail = ppi_client.get(reverse("involvement_requests:detail", args=[submitted.pk])).content.decode()
+    assert "In assessment to More information needed" in detail
+    assert "&lt;b&gt;Say more&lt;/b&gt;" in detail and "<b>Say more" not in detail
+    assert f'<td class="nhsuk-table__cell">{ppi_user.get_full_name() or ppi_user.username}</td>' in detail
+
+
+def test_the_bulletin_escapes_summaries_and_keeps_their_line_breaks(client, qi_user):
+    InvolvementRequestFactory(
+        submitted_by=qi_user,
+        status=Status.ACCEPTED,
+        open_to_public=True,
+        title="Tell us <more>",
+        public_summary="First line\n<i>second</i>",
+        involvement_from=datetime.date(2026, 9, 4),
+    )
+    page = client.get(reverse("involvement_requests:bulletin")).content.decode()
+    assert "Tell us &lt;more&gt;" in page
+    assert "First line<br>&lt;i&gt;second&lt;/i&gt;" in page
+    assert "Starting 4 Sep 2026" in page
+
+
+def test_people_page_names_escaped_and_a_reminder_can_be_sent_from_it(ppi_client, accepted):
+    allocation = AllocationFactory(request=accepted, person=partner_in_tenure(first_name="<b>Al</b>"))
+    invitation, _token = invitation_with_link(
+        request=accepted, person=confirmed_improver(first_name="<i>Iv</i>")
+    )
+    page = ppi_client.get(reverse("involvement_requests:people", args=[accepted.pk])).content.decode()
+
+    assert f'<a href="/people/{allocation.person_id}/">&lt;b&gt;Al&lt;/b&gt;' in page
+    assert f'<a href="/people/{invitation.person_id}/">&lt;i&gt;Iv&lt;/i&gt;' in page
+    assert "<b>Al" not in page and "<i>Iv" not in page
+    remind = reverse("involvement_requests:invitation_remind", args=[accepted.pk, invitation.pk])
+    form = re.search(rf'<form method="post" action="{remind}" novalidate>(.*?)</form>', page, re.S)
+    assert form, "a reminder form for the unanswered invitation"
+    assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{32,}"', form.group(1))

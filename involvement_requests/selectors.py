@@ -40,6 +40,7 @@ from involvement_requests.models import (
     QualityPriority,
     Rung,
     Status,
+    response_label,
 )
 from involvement_requests.templatetags.requests_tags import STATUS_COLOURS
 from people_bank.models import (
@@ -49,6 +50,7 @@ from people_bank.models import (
     Organisation,
     PatientPartner,
     Person,
+    display_name,
     staff_display_name,
 )
 from people_bank.rules import add_months
@@ -721,51 +723,126 @@ def wanted_for(request: InvolvementRequest, *, online=False, face_to_face=False,
     )
 
 
-# What the people page shows of a person and of a member of staff: their names.
-_PERSON_NAME = ("first_name", "preferred_name", "last_name", "erased_at")
-_STAFF_NAME = ("first_name", "last_name", "username")
+# The people page's three tables, each read by SQL compiled once (ppe.compiled): built for
+# a request with select_related() and only(), they cost ~1 ms each to compile, twice what
+# they take to run. Each row comes back as the cells its table shows.
 
 
-def _for_people_page(model, request: InvolvementRequest, columns: str, names: dict[str, tuple]):
-    """`model`'s rows for the request with only the `columns` the people page shows (space
-    separated) and the names of each related person or member of staff in `names`."""
-    related = [f"{name}__{field}" for name, fields in names.items() for field in fields]
-    return (
-        model.objects.filter(request=request).select_related(*names).only(*columns.split(), *names, *related)
+@compiled_once
+def _allocation_rows(request_id: int) -> QuerySet:
+    return Allocation.objects.filter(request_id=request_id).values(
+        "person_id",
+        "role",
+        "starts_on",
+        "ends_on",
+        "person__first_name",
+        "person__last_name",
+        "person__preferred_name",
+        "person__erased_at",
+        "allocated_by__first_name",
+        "allocated_by__last_name",
+        "allocated_by__username",
     )
 
 
-def allocations_for(request: InvolvementRequest):
-    return _for_people_page(
-        Allocation,
-        request,
-        "role starts_on ends_on",
-        {"person": _PERSON_NAME, "allocated_by": _STAFF_NAME},
+@compiled_once
+def _invitation_rows(request_id: int) -> QuerySet:
+    return Invitation.objects.filter(request_id=request_id).values(
+        "id",
+        "person_id",
+        "status",
+        "created_at",
+        "sent_at",
+        "expires_at",
+        "reminded_at",
+        "responded_at",
+        "person__first_name",
+        "person__last_name",
+        "person__preferred_name",
+        "person__erased_at",
     )
 
 
-def invitations_for(request: InvolvementRequest):
-    return _for_people_page(
-        Invitation,
-        request,
-        "status created_at sent_at expires_at reminded_at responded_at",
-        {"person": _PERSON_NAME},
+@compiled_once
+def _organisation_invitation_rows(request_id: int) -> QuerySet:
+    return OrganisationInvitation.objects.filter(request_id=request_id).values(
+        "organisation_id",
+        "organisation__name",
+        "contact__name",
+        "email",
+        "sent_at",
+        "invited_by__first_name",
+        "invited_by__last_name",
+        "invited_by__username",
     )
 
 
-def organisation_invitations_for(request: InvolvementRequest):
-    return _for_people_page(
-        OrganisationInvitation,
-        request,
-        "email sent_at",
-        {"organisation": ("name",), "contact": ("name",), "invited_by": _STAFF_NAME},
+def _person_name(row: dict) -> str:
+    return display_name(
+        row["person__first_name"],
+        row["person__last_name"],
+        row["person__preferred_name"],
+        row["person__erased_at"],
     )
+
+
+def allocations_for(request: InvolvementRequest) -> list[dict]:
+    """The Patient Partners allocated, in the order allocations are kept (by start)."""
+    roles = dict(AllocationRole.choices)
+    return [
+        {
+            "person_id": row["person_id"],
+            "name": _person_name(row),
+            "role": roles.get(row["role"], row["role"]),
+            "starts_on": row["starts_on"],
+            "ends_on": row["ends_on"],
+            "allocated_by": staff_display_name(
+                row["allocated_by__first_name"], row["allocated_by__last_name"], row["allocated_by__username"]
+            ),
+        }
+        for row in _allocation_rows(request.pk)
+    ]
+
+
+def invitations_for(request: InvolvementRequest) -> list[dict]:
+    """The Hospital Improvers invited and their answers, oldest invitation first."""
+    now = timezone.now()
+    return [
+        {
+            "pk": row["id"],
+            "person_id": row["person_id"],
+            "name": _person_name(row),
+            "status": row["status"],
+            "created_at": row["created_at"],
+            "sent_at": row["sent_at"],
+            "reminded_at": row["reminded_at"],
+            "responded_at": row["responded_at"],
+            "response_label": response_label(row["status"], row["sent_at"], row["expires_at"], now),
+        }
+        for row in _invitation_rows(request.pk)
+    ]
+
+
+def organisation_invitations_for(request: InvolvementRequest) -> list[dict]:
+    """The organisations asked to share the opportunity, and who asked."""
+    return [
+        {
+            "organisation_id": row["organisation_id"],
+            "organisation": row["organisation__name"],
+            "emailed_to": row["contact__name"] or row["email"],
+            "sent_at": row["sent_at"],
+            "invited_by": staff_display_name(
+                row["invited_by__first_name"], row["invited_by__last_name"], row["invited_by__username"]
+            ),
+        }
+        for row in _organisation_invitation_rows(request.pk)
+    ]
 
 
 def response_counts(invitations: Iterable[Invitation]) -> dict[str, int]:
     """Invited, accepted, declined and no reply, from a request's invitations (the page
     lists them all anyway)."""
-    statuses = Counter(invitation.status for invitation in invitations)
+    statuses = Counter(invitation["status"] for invitation in invitations)
     return {
         "invited": sum(statuses.values()),
         "accepted": statuses[InvitationStatus.ACCEPTED],

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from involvement_requests import forms, selectors, services
 from involvement_requests.filters import RequestFilter
 from involvement_requests.models import (
-    AllocationRole,
     InvitationStatus,
     InvolvementRequest,
     QualityPriority,
@@ -29,7 +28,6 @@ from ppe.paging import LAST_PAGE, paginate
 PAGE_SIZE = 25
 # A dict lookup per row of a table rather than get_FOO_display().
 STATUS_LABELS = dict(Status.choices)
-ALLOCATION_ROLES = dict(AllocationRole.choices)
 
 
 def _visible_or_404(user, pk: int) -> InvolvementRequest:
@@ -420,7 +418,7 @@ def request_people(request, pk: int):
     """Allocations, invitations and their answers, and organisations asked."""
     instance = _visible_or_404(request.user, pk)
     audit.record(request, "view", instance, detail="allocations and invitations")
-    invitations = list(selectors.invitations_for(instance))
+    invitations = selectors.invitations_for(instance)
     open_for_people = instance.status in selectors.MATCHABLE_STATES
     return render(
         request,
@@ -428,15 +426,16 @@ def request_people(request, pk: int):
         {
             "object": instance,
             "allocations": selectors.allocations_for(instance),
-            "allocation_roles": ALLOCATION_ROLES,
             "invitations": invitations,
             # A reminder can be sent for an invitation that went out and is not answered.
             "remind_urls": {
-                invitation.pk: reverse(
-                    "involvement_requests:invitation_remind", args=[instance.pk, invitation.pk]
+                invitation["pk"]: reverse(
+                    "involvement_requests:invitation_remind", args=[instance.pk, invitation["pk"]]
                 )
                 for invitation in invitations
-                if open_for_people and invitation.status == InvitationStatus.INVITED and invitation.sent_at
+                if open_for_people
+                and invitation["status"] == InvitationStatus.INVITED
+                and invitation["sent_at"]
             },
             "organisation_invitations": selectors.organisation_invitations_for(instance),
             "counts": selectors.response_counts(invitations),

@@ -8,14 +8,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from involvement_requests import services
-from involvement_requests.models import InvolvementRequest, Status
+from involvement_requests.models import InvolvementRequest, OrganisationInvitation, Status
+from ppe.formats import short_date
 from ppe.rows import linebreaksbr, staff_name
 from tests.factories import (
     AllocationFactory,
+    InvitationFactory,
     InvolvementRequestFactory,
+    OrganisationFactory,
     confirmed_improver,
     invitation_with_link,
     partner_in_tenure,
@@ -90,3 +94,33 @@ def test_people_page_names_escaped_and_a_reminder_can_be_sent_from_it(ppi_client
     form = re.search(rf'<form method="post" action="{remind}" novalidate>(.*?)</form>', page, re.S)
     assert form, "a reminder form for the unanswered invitation"
     assert re.search(r'name="csrfmiddlewaretoken" value="[A-Za-z0-9]{32,}"', form.group(1))
+
+
+def test_people_page_shows_each_invitations_answer_and_the_organisations_asked(
+    ppi_client, accepted, ppi_user
+):
+    now = timezone.now()
+    InvitationFactory(request=accepted, person=confirmed_improver(first_name="Sent"), sent_at=None)
+    invitation_with_link(
+        request=accepted,
+        person=confirmed_improver(first_name="Late"),
+        expires_at=now - datetime.timedelta(days=1),
+    )
+    invitation_with_link(
+        request=accepted,
+        person=confirmed_improver(first_name="Yes"),
+        status="accepted",
+        responded_at=now,
+    )
+    organisation = OrganisationFactory(name="Carers <Centre>")
+    OrganisationInvitation.objects.create(
+        request=accepted, organisation=organisation, email="hello@carers.example", invited_by=ppi_user
+    )
+    page = ppi_client.get(reverse("involvement_requests:people", args=[accepted.pk])).content.decode()
+
+    assert "Being sent" in page
+    assert "No reply, link expired" in page
+    assert f"Accepted on {short_date(now)}" in page
+    organisation_url = reverse("people_bank:organisation_detail", args=[organisation.pk])
+    assert f'<a href="{organisation_url}">Carers &lt;Centre&gt;</a>' in page
+    assert "hello@carers.example" in page

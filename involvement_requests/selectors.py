@@ -728,6 +728,14 @@ def wanted_for(request: InvolvementRequest, *, online=False, face_to_face=False,
 # they take to run. Each row comes back as the cells its table shows.
 
 
+# The columns that name a person (people_bank.models.display_name) and a member of staff.
+_PERSON_NAME = ("person__first_name", "person__last_name", "person__preferred_name", "person__erased_at")
+
+
+def _staff_name(field: str) -> tuple[str, str, str]:
+    return (f"{field}__first_name", f"{field}__last_name", f"{field}__username")
+
+
 @compiled_once
 def _allocation_rows(request_id: int) -> QuerySet:
     return Allocation.objects.filter(request_id=request_id).values(
@@ -735,13 +743,8 @@ def _allocation_rows(request_id: int) -> QuerySet:
         "role",
         "starts_on",
         "ends_on",
-        "person__first_name",
-        "person__last_name",
-        "person__preferred_name",
-        "person__erased_at",
-        "allocated_by__first_name",
-        "allocated_by__last_name",
-        "allocated_by__username",
+        *_PERSON_NAME,
+        *_staff_name("allocated_by"),
     )
 
 
@@ -756,10 +759,7 @@ def _invitation_rows(request_id: int) -> QuerySet:
         "expires_at",
         "reminded_at",
         "responded_at",
-        "person__first_name",
-        "person__last_name",
-        "person__preferred_name",
-        "person__erased_at",
+        *_PERSON_NAME,
     )
 
 
@@ -771,19 +771,16 @@ def _organisation_invitation_rows(request_id: int) -> QuerySet:
         "contact__name",
         "email",
         "sent_at",
-        "invited_by__first_name",
-        "invited_by__last_name",
-        "invited_by__username",
+        *_staff_name("invited_by"),
     )
 
 
 def _person_name(row: dict) -> str:
-    return display_name(
-        row["person__first_name"],
-        row["person__last_name"],
-        row["person__preferred_name"],
-        row["person__erased_at"],
-    )
+    return display_name(*(row[column] for column in _PERSON_NAME))
+
+
+def _staff(row: dict, field: str) -> str:
+    return staff_display_name(*(row[column] for column in _staff_name(field)))
 
 
 def allocations_for(request: InvolvementRequest) -> list[dict]:
@@ -796,9 +793,7 @@ def allocations_for(request: InvolvementRequest) -> list[dict]:
             "role": roles.get(row["role"], row["role"]),
             "starts_on": row["starts_on"],
             "ends_on": row["ends_on"],
-            "allocated_by": staff_display_name(
-                row["allocated_by__first_name"], row["allocated_by__last_name"], row["allocated_by__username"]
-            ),
+            "allocated_by": _staff(row, "allocated_by"),
         }
         for row in _allocation_rows(request.pk)
     ]
@@ -831,9 +826,7 @@ def organisation_invitations_for(request: InvolvementRequest) -> list[dict]:
             "organisation": row["organisation__name"],
             "emailed_to": row["contact__name"] or row["email"],
             "sent_at": row["sent_at"],
-            "invited_by": staff_display_name(
-                row["invited_by__first_name"], row["invited_by__last_name"], row["invited_by__username"]
-            ),
+            "invited_by": _staff(row, "invited_by"),
         }
         for row in _organisation_invitation_rows(request.pk)
     ]

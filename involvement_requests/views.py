@@ -26,8 +26,6 @@ from ppe.access import can, public, requires
 from ppe.paging import LAST_PAGE, paginate
 
 PAGE_SIZE = 25
-# A dict lookup per row of a table rather than get_FOO_display().
-STATUS_LABELS = dict(Status.choices)
 
 
 def _visible_or_404(user, pk: int) -> InvolvementRequest:
@@ -143,14 +141,13 @@ def request_detail(request, pk: int):
         {
             "object": instance,
             "assessment": assessment,
-            "history": list(selectors.status_history(instance)),
+            "history": selectors.status_history(instance),
             "actions": selectors.actions_for(instance, request.user),
             "may_edit": selectors.may_edit(instance, request.user),
             "note_form": forms.NoteForm(),
             "people_on_project": selectors.people_on_project(instance),
             "names": selectors.request_names(instance),
             "matchable_states": selectors.MATCHABLE_STATES,
-            "status_labels": STATUS_LABELS,
         },
     )
 

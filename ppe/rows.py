@@ -35,14 +35,6 @@ def date_time_seconds(value) -> str:
     return f"{short_date(value)}, {value:%H:%M:%S}"
 
 
-def staff_name(user, empty: str = "None") -> str:
-    """What the staff_name filter writes: a staff user's full name, else their username;
-    `empty` when there is no one."""
-    if user is None:
-        return empty
-    return f"{user.first_name} {user.last_name}".strip() or user.username
-
-
 def linebreaksbr(value) -> SafeString:
     """What `{{ value|linebreaksbr }}` writes: the text escaped, each line break a <br>."""
     return django_linebreaksbr(value, autoescape=True)
@@ -72,7 +64,6 @@ def environment() -> jinja2.Environment:
         long_date=long_date,
         date_time=date_time,
         date_time_seconds=date_time_seconds,
-        staff_name=staff_name,
         linebreaksbr=linebreaksbr,
     )
     env.globals.update(row_url=row_url)

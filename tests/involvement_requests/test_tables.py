@@ -5,7 +5,6 @@ import datetime
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +13,7 @@ from django.utils.safestring import mark_safe
 from involvement_requests import services
 from involvement_requests.models import InvolvementRequest, OrganisationInvitation, Status
 from ppe.formats import short_date
-from ppe.rows import linebreaksbr, staff_name
+from ppe.rows import linebreaksbr
 from tests.factories import (
     AllocationFactory,
     InvitationFactory,
@@ -29,19 +28,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _django(source: str, **context) -> str:
-    return engines["django"].from_string("{% load people_bank %}" + source).render(context)
-
-
-def test_staff_names_are_written_as_the_staff_name_filter_writes_them():
-    users = get_user_model()
-    for user in (
-        users(username="a.khan", first_name="Aisha", last_name="Khan"),
-        users(username="just.login"),
-        users(username="b", first_name="Bo"),
-        None,
-    ):
-        assert staff_name(user) == _django("{{ u|staff_name }}", u=user)
-        assert staff_name(user, "") == _django('{{ u|staff_name:"" }}', u=user)
+    return engines["django"].from_string(source).render(context)
 
 
 def test_line_breaks_are_written_as_linebreaksbr_writes_them():

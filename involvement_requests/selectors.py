@@ -137,7 +137,7 @@ def assessment_of(request: InvolvementRequest) -> Assessment | None:
 
 def status_history(request: InvolvementRequest) -> list[dict]:
     """The request's status changes, oldest first, as the cells of its History table."""
-    labels = dict(Status.choices)
+    labels = _STATUS_LABELS
     return [
         {
             "at": row["at"],
@@ -212,13 +212,18 @@ def counted(queryset: QuerySet, start: int, size: int) -> tuple[list, int]:
     return rows, rows[0].counted_total
 
 
+_STATUS_LABELS = dict(Status.choices)
+
+
 def _cells(rows: list[tuple]) -> list[dict]:
     """Each row of _ROW_COLUMNS as the cells of the table of requests."""
     if not rows:
         return []
     kept = reference()
     cmgs, rungs = kept["cmgs"], kept["rungs"]
-    labels = dict(Status.choices)
+    labels = _STATUS_LABELS
+    # The link's two halves, found once: row_url looks up the URLconf on every call.
+    head, _, tail = row_url("involvement_requests:detail", "\0").partition("\0")
     table = []
     for pk, title, status, submitted, cmg, proposed, planned, first, last, username in rows:
         if planned:
@@ -229,7 +234,7 @@ def _cells(rows: list[tuple]) -> list[dict]:
             rung = "Not chosen"
         table.append(
             {
-                "url": row_url("involvement_requests:detail", pk),
+                "url": f"{head}{pk}{tail}",
                 "name": f"PIR-{pk:05d} {title}",
                 "status_label": labels.get(status, status),
                 "status_colour": STATUS_COLOURS.get(status, "grey"),

@@ -111,3 +111,17 @@ def test_people_page_shows_each_invitations_answer_and_the_organisations_asked(
     organisation_url = reverse("people_bank:organisation_detail", args=[organisation.pk])
     assert f'<a href="{organisation_url}">Carers &lt;Centre&gt;</a>' in page
     assert "hello@carers.example" in page
+
+
+def test_the_match_page_escapes_names_and_links_each_person(ppi_client, accepted):
+    improver = confirmed_improver(first_name="<b>Imp</b>")
+    partner = partner_in_tenure(first_name="<i>Par</i>")
+    page = ppi_client.get(reverse("involvement_requests:match", args=[accepted.pk])).content.decode()
+
+    assert "<b>Imp" not in page and "<i>Par" not in page
+    person_url = reverse("people_bank:person_detail", args=[improver.pk])
+    assert f'<a href="{person_url}">&lt;b&gt;Imp&lt;/b&gt;' in page
+    assert f'id="invite-{improver.pk}" name="people" type="checkbox" value="{improver.pk}"' in page
+    allocate = reverse("involvement_requests:allocate", args=[accepted.pk])
+    hidden = '<span class="nhsuk-u-visually-hidden">&lt;i&gt;Par&lt;/i&gt; </span>'
+    assert f'<a href="{allocate}?person={partner.pk}">Allocate {hidden}as Patient Partner</a>' in page

@@ -9,6 +9,7 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from markupsafe import escape  # as Jinja2 escapes (an apostrophe is &#39;)
 
 from involvement_requests import services
 from involvement_requests.models import InvolvementRequest, OrganisationInvitation, Status
@@ -49,7 +50,8 @@ def test_typed_text_in_the_queue_and_history_is_escaped(ppi_client, submitted, p
     detail = ppi_client.get(reverse("involvement_requests:detail", args=[submitted.pk])).content.decode()
     assert "In assessment to More information needed" in detail
     assert "&lt;b&gt;Say more&lt;/b&gt;" in detail and "<b>Say more" not in detail
-    assert f'<td class="nhsuk-table__cell">{ppi_user.get_full_name() or ppi_user.username}</td>' in detail
+    by = escape(ppi_user.get_full_name() or ppi_user.username)
+    assert f'<td class="nhsuk-table__cell">{by}</td>' in detail
 
 
 def test_the_bulletin_escapes_summaries_and_keeps_their_line_breaks(client, qi_user):
@@ -123,5 +125,5 @@ def test_the_match_page_escapes_names_and_links_each_person(ppi_client, accepted
     assert f'<a href="{person_url}">&lt;b&gt;Imp&lt;/b&gt;' in page
     assert f'id="invite-{improver.pk}" name="people" type="checkbox" value="{improver.pk}"' in page
     allocate = reverse("involvement_requests:allocate", args=[accepted.pk])
-    hidden = '<span class="nhsuk-u-visually-hidden">&lt;i&gt;Par&lt;/i&gt; </span>'
+    hidden = f'<span class="nhsuk-u-visually-hidden">{escape(partner.display_name)} </span>'
     assert f'<a href="{allocate}?person={partner.pk}">Allocate {hidden}as Patient Partner</a>' in page

@@ -446,11 +446,19 @@ class Invitation(models.Model):
     @property
     def response_label(self) -> str:
         """How the team sees it: invited (being sent), accepted, declined or no reply."""
-        if self.status != InvitationStatus.INVITED:
-            return self.get_status_display()
-        if self.sent_at is None:
-            return "Being sent"
-        return "No reply, link expired" if self.is_expired else "No reply yet"
+        return response_label(self.status, self.sent_at, self.expires_at, timezone.now())
+
+
+_INVITATION_STATUS_LABELS = dict(InvitationStatus.choices)
+
+
+def response_label(status: str, sent_at, expires_at, now) -> str:
+    """Invitation.response_label from an invitation's columns, as of `now`."""
+    if status != InvitationStatus.INVITED:
+        return _INVITATION_STATUS_LABELS.get(status, status)
+    if sent_at is None:
+        return "Being sent"
+    return "No reply, link expired" if expires_at is not None and expires_at <= now else "No reply yet"
 
 
 class OrganisationInvitation(models.Model):

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_POST
 
 from involvement_requests import forms, selectors, services
 from involvement_requests.filters import RequestFilter
-from involvement_requests.models import InvolvementRequest, QualityPriority, Rung, Status
+from involvement_requests.models import (
+    InvitationStatus,
+    InvolvementRequest,
+    QualityPriority,
+    Rung,
+    Status,
+)
 from people_bank.models import ClinicalManagementGroup, Interest, Service
 from ppe import audit
 from ppe.access import can, public, requires
@@ -135,7 +141,7 @@ def request_detail(request, pk: int):
         {
             "object": instance,
             "assessment": assessment,
-            "history": list(selectors.status_history(instance)),
+            "history": selectors.status_history(instance),
             "actions": selectors.actions_for(instance, request.user),
             "may_edit": selectors.may_edit(instance, request.user),
             "note_form": forms.NoteForm(),
@@ -409,7 +415,8 @@ def request_people(request, pk: int):
     """Allocations, invitations and their answers, and organisations asked."""
     instance = _visible_or_404(request.user, pk)
     audit.record(request, "view", instance, detail="allocations and invitations")
-    invitations = list(selectors.invitations_for(instance))
+    invitations = selectors.invitations_for(instance)
+    open_for_people = instance.status in selectors.MATCHABLE_STATES
     return render(
         request,
         "involvement_requests/people.html",
@@ -417,9 +424,19 @@ def request_people(request, pk: int):
             "object": instance,
             "allocations": selectors.allocations_for(instance),
             "invitations": invitations,
+            # A reminder can be sent for an invitation that went out and is not answered.
+            "remind_urls": {
+                invitation["pk"]: reverse(
+                    "involvement_requests:invitation_remind", args=[instance.pk, invitation["pk"]]
+                )
+                for invitation in invitations
+                if open_for_people
+                and invitation["status"] == InvitationStatus.INVITED
+                and invitation["sent_at"]
+            },
             "organisation_invitations": selectors.organisation_invitations_for(instance),
             "counts": selectors.response_counts(invitations),
-            "open_for_people": instance.status in selectors.MATCHABLE_STATES,
+            "open_for_people": open_for_people,
             "rung": selectors.rung_for_matching(instance),
         },
     )

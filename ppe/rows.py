@@ -16,6 +16,7 @@ from functools import lru_cache
 import jinja2
 from django.apps import apps
 from django.conf import settings
+from django.template.defaultfilters import linebreaksbr as django_linebreaksbr
 from django.utils.safestring import SafeString, mark_safe
 
 from ppe.formats import local, long_date, month_year, short_date
@@ -37,6 +38,11 @@ def date_time_seconds(value) -> str:
 def money(value) -> str:
     """An amount with two decimal places (12.50), as `f"{value:.2f}"`; the £ is the template's."""
     return f"{value:.2f}"
+
+
+def linebreaksbr(value) -> SafeString:
+    """What `{{ value|linebreaksbr }}` writes: the text escaped, each line break a <br>."""
+    return django_linebreaksbr(value, autoescape=True)
 
 
 def _template_dirs() -> list[str]:
@@ -65,6 +71,7 @@ def environment() -> jinja2.Environment:
         date_time_seconds=date_time_seconds,
         month_year=month_year,
         money=money,
+        linebreaksbr=linebreaksbr,
     )
     env.globals.update(row_url=row_url)
     return env

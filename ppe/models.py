@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 
 from ppe.cache import forget_now_and_on_commit
 
@@ -43,7 +45,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "-at"], name="audit_subject_idx")]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "-at"], name="audit_subject_idx"),
+            # The audit log's filters, newest first: every view of a person adds a row, so
+            # the log soon runs to millions and a filter must not read them all to sort.
+            models.Index(fields=["action", "-at", "-id"], name="audit_action_idx"),
+            models.Index(Upper("username"), F("at").desc(), name="audit_username_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.subject_type} {self.subject_id}"

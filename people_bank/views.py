@@ -87,9 +87,9 @@ def _person_rows(people: list[dict]) -> list[tuple]:
             row_url("people_bank:person_detail", p["id"]),
             display_name(p["first_name"], p["last_name"], p["preferred_name"], p["erased_at"]),
             role_tags(
-                p["patient_partner__id"] is not None,
-                p["hospital_improver__id"] is not None,
-                p["hospital_improver__confirmed_at"],
+                p["partner_id"] is not None,
+                p["improver_id"] is not None,
+                p["improver_confirmed_at"],
             ),
             STATUS_LABELS.get(p["status"], p["status"]),
             p["can_be_invited"],

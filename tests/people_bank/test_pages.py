@@ -218,6 +218,30 @@ def test_the_list_pages_without_counting_every_row(ppi_client):
     assert last in second and "Previous" in second
 
 
+def test_a_search_lists_its_matches_in_name_order_with_their_roles_on_every_page(ppi_client):
+    from people_bank.views import PAGE_SIZE
+
+    roles = {}
+    for i in range(PAGE_SIZE + 5):
+        person = PersonFactory(first_name=f"Ann{i:02d}", last_name="Patel" if i % 2 else "PATEL")
+        if i % 3 == 0:
+            PatientPartnerFactory(person=person)
+            roles[person.first_name] = "Patient Partner"
+        elif i % 3 == 1:
+            HospitalImproverFactory(person=person)
+            roles[person.first_name] = "Hospital Improver (to confirm)"
+        else:
+            roles[person.first_name] = None
+    PersonFactory(first_name="Zed", last_name="Other")
+    pages = [ppi_client.get(LIST, {"q": "pat", "page": n}).content.decode() for n in (1, 2)]
+    rows = [row for html in pages for row in html.split("<tr")[2:]]
+    names = [re.search(r"Ann\d\d", row).group() for row in rows]
+    assert names == sorted(roles)  # Patel and PATEL sorted as one name, then by first name
+    for name, row in zip(names, rows, strict=True):
+        role = roles[name]
+        assert (role in row) if role else ("Patient Partner" not in row and "Improver" not in row), name
+
+
 def test_the_csv_export_never_holds_equality_data_and_defuses_formulas(ppi_client):
     person = PersonFactory(first_name="=HYPERLINK(1)", last_name="Patel")
     EqualityMonitoring.objects.create(person=person, religion="hindu")

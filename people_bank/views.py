@@ -579,8 +579,13 @@ REMINDER_KINDS = {kind: label.lower() for kind, label in TenureReminder.Kind.cho
 def _reminder_items() -> list[tuple]:
     # Each reminder's words as the page writes them: who, what, when due, the threshold
     # and the day it was sent ("4 Dec", as the date filter's "j M" writes it, local time).
+    # Only the columns shown: whole rows would bring each person's every column with them.
+    names = ("first_name", "preferred_name", "last_name", "erased_at")
+    reminders = selectors.recent_reminders().only(
+        *("kind", "due_on", "days_before", "sent_at"), *(f"partner__person__{name}" for name in names)
+    )
     items = []
-    for r in selectors.recent_reminders():
+    for r in reminders:
         sent = local(r.sent_at)
         items.append(
             (

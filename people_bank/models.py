@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Lower
 
 from ppe.links import row_url
@@ -170,11 +169,8 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="person_name_idx"),
             models.Index(fields=["status", "last_name", "first_name", "id"], name="person_status_name_idx"),
-            # Both "last contact" orders: most recent first (never contacted last) read
-            # forwards, longest without contact (never contacted first) read backwards.
-            models.Index(
-                F("last_contact_at").desc(nulls_last=True), F("id").desc(), name="person_last_contact_idx"
-            ),
+            # On PostgreSQL, (last_contact_at DESC NULLS LAST, id DESC): see migration 0010.
+            models.Index(fields=["last_contact_at", "id"], name="person_last_contact_idx"),
             models.Index(fields=["joined_on", "id"], name="person_joined_idx"),
             # Matching reads everyone who may be invited: with availability carried in the
             # index (PostgreSQL), that is an index-only scan rather than a read of the table.

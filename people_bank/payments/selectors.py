@@ -28,7 +28,7 @@ from people_bank.payments.models import (
     SessionalRate,
 )
 from ppe import counts
-from ppe.compiled import compiled_once
+from ppe.compiled import compiled_once, compiled_without_id
 from ppe.exports import formula_safe
 
 ZERO = Decimal("0.00")
@@ -245,6 +245,16 @@ def claims_for_list(status: str = ""):
     return claims
 
 
+@compiled_without_id
+def _newest_claims(*, status: str, limit: int) -> QuerySet:
+    return claims_for_list(status)[:limit]
+
+
+def newest_claims(status: str, limit: int) -> list[tuple]:
+    """The first `limit` rows of claims_for_list(status) (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _newest_claims(status=status, limit=limit)]
+
+
 def claim_for_page(pk: int) -> ExpenseClaim:
     return (
         ExpenseClaim.objects.select_related("person", "recorded_by", "decided_by")
@@ -257,12 +267,15 @@ def claim_history(claim: ExpenseClaim) -> list[LedgerEntry]:
     return list(claim.entries.order_by("created_at", "id").select_related("created_by"))
 
 
-def recent_sessions(limit: int = 20) -> list[tuple]:
-    """Rows for tables.session_rows, with the partner's name."""
+@compiled_without_id
+def _recent_sessions(*, limit: int) -> QuerySet:
     # Newest first by id: the primary key's index, where recorded_at has none.
-    return list(
-        Session.objects.values_list(*SESSION_ROW_VALUES, *_with_names("person")).order_by("-id")[:limit]
-    )
+    return Session.objects.values(*SESSION_ROW_VALUES, *_with_names("person")).order_by("-id")[:limit]
+
+
+def recent_sessions(limit: int = 20) -> list[tuple]:
+    """Rows for tables.session_rows, with the partner's name (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _recent_sessions(limit=limit)]
 
 
 def payments_subject_access(person: Person) -> dict:
@@ -375,6 +388,28 @@ def month_totals(period: datetime.date) -> dict:
         return {"sessions": sessions, "expenses": expenses, "total": total, "rows": totals["rows"]}
 
     return counts.remember(f"payments-month-totals:{period:%Y-%m}", [LedgerEntry], compute)
+
+
+@compiled_without_id
+def _month_export(*, period: datetime.date) -> QuerySet:
+    return FinanceExport.objects.filter(period=period).values(
+        "exported_at", *(f"exported_by__{f}" for f in STAFF_NAME_FIELDS)
+    )
+
+
+def month_export(period: datetime.date) -> dict | None:
+    """When the month's export was made and by whom, for its page; None before it is made.
+    Its SQL is worked out once for each month."""
+    found = _month_export(period=rules.month_start(period))
+    if not found:
+        return None
+    row = found[0]
+    return {
+        "exported_at": row["exported_at"],
+        "exported_by": staff_display_name(
+            *(row[f"exported_by__{f}"] for f in STAFF_NAME_FIELDS), empty="None"
+        ),
+    }
 
 
 def month_exported(period: datetime.date) -> bool:

@@ -64,7 +64,7 @@ def index(request):
             "period": period,
             **selectors.home_figures(today),
             "waiting": tables.claim_rows(
-                selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10], with_person=True
+                selectors.newest_claims(ExpenseClaim.Status.SUBMITTED, 10), with_person=True
             ),
             "recent": tables.session_rows(selectors.recent_sessions(), with_person=True),
         },
@@ -578,7 +578,7 @@ def _period(text: str) -> datetime.date:
 @requires(PERMISSION)
 def month(request, period: str):
     start = _period(period)
-    export = FinanceExport.objects.filter(period=start).defer("csv").select_related("exported_by").first()
+    export = selectors.month_export(start)
     audit.record(request, "view", subject_type="people_bank.ledgerentry", subject_id=period, detail="month")
     number = page_number(request.GET.get("page"))
     offset = (number - 1) * MONTH_PAGE_SIZE

@@ -11,11 +11,12 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from people_bank.models import Person, staff_display_name
+from people_bank.models import Person, display_name, staff_display_name
 from people_bank.payments import rules
 from people_bank.payments.models import (
     ExpenseClaim,
@@ -138,6 +139,29 @@ def partners_for_sessions(today: datetime.date):
     )
 
 
+class Payee(NamedTuple):
+    """Who a payments page (their payments, their statement) is about, as it names them."""
+
+    pk: int
+    display_name: str
+    is_partner: bool
+
+
+@compiled_once
+def _payee(person_id: int) -> QuerySet:
+    return Person.objects.filter(pk=person_id).values(*NAME_FIELDS, "patient_partner")
+
+
+def payee(pk: int) -> Payee | None:
+    """The person with this id as their payments pages show them, or None: read by SQL
+    worked out once, where loading the whole person cost more than the page's tables."""
+    found = _payee(pk)
+    if not found:
+        return None
+    row = found[0]
+    return Payee(pk, display_name(*(row[f] for f in NAME_FIELDS)), row["patient_partner"] is not None)
+
+
 @dataclass
 class PersonSummary:
     tax_year: tuple[datetime.date, datetime.date]
@@ -170,7 +194,7 @@ def _person_choices(person_id: int, *, limit: int) -> QuerySet:
     )[:limit]
 
 
-def person_summary(person: Person, today: datetime.date | None = None) -> PersonSummary:
+def person_summary(person: Person | Payee, today: datetime.date | None = None) -> PersonSummary:
     """What the person page's payments panel shows, in two queries (the rate is kept): the
     figures' SQL is worked out once a day, as building it costs more than running it."""
     today = today or timezone.localdate()
@@ -215,12 +239,12 @@ def _person_claims(person_id: int, *, limit: int) -> QuerySet:
     return ExpenseClaim.objects.filter(person_id=person_id).values(*CLAIM_ROW_VALUES)[:limit]
 
 
-def sessions_for_person(person: Person, limit: int = 50) -> list[tuple]:
+def sessions_for_person(person: Person | Payee, limit: int = 50) -> list[tuple]:
     """Rows of SESSION_ROW_VALUES, newest first (the SQL worked out once)."""
     return [tuple(row.values()) for row in _person_sessions(person.pk, limit=limit)]
 
 
-def claims_for_person(person: Person, limit: int = 50) -> list[tuple]:
+def claims_for_person(person: Person | Payee, limit: int = 50) -> list[tuple]:
     """Rows of CLAIM_ROW_VALUES, newest first (the SQL worked out once)."""
     return [tuple(row.values()) for row in _person_claims(person.pk, limit=limit)]
 
@@ -522,7 +546,9 @@ def _statement_claim_rows(person_id: int, *, start: datetime.date, end: datetime
     return _statement_claims(person_id, start, end).values(*CLAIM_ROW_VALUES).distinct()
 
 
-def statement(person: Person, start: datetime.date, end: datetime.date, *, lines: bool = True) -> dict:
+def statement(
+    person: Person | Payee, start: datetime.date, end: datetime.date, *, lines: bool = True
+) -> dict:
     """A partner's sessions, payments and expenses between two dates (inclusive), in four
     queries however many rows there are. With `lines` (the PDF), sessions and claims are
     model instances, each claim with its lines; without (the page), rows of

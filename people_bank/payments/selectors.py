@@ -11,11 +11,12 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
-from people_bank.models import Person, staff_display_name
+from people_bank.models import Person, display_name, staff_display_name
 from people_bank.payments import rules
 from people_bank.payments.models import (
     ExpenseClaim,
@@ -28,7 +29,7 @@ from people_bank.payments.models import (
     SessionalRate,
 )
 from ppe import counts
-from ppe.compiled import compiled_once
+from ppe.compiled import compiled_once, compiled_without_id
 from ppe.exports import formula_safe
 
 ZERO = Decimal("0.00")
@@ -138,6 +139,29 @@ def partners_for_sessions(today: datetime.date):
     )
 
 
+class Payee(NamedTuple):
+    """Who a payments page (their payments, their statement) is about, as it names them."""
+
+    pk: int
+    display_name: str
+    is_partner: bool
+
+
+@compiled_once
+def _payee(person_id: int) -> QuerySet:
+    return Person.objects.filter(pk=person_id).values(*NAME_FIELDS, "patient_partner")
+
+
+def payee(pk: int) -> Payee | None:
+    """The person with this id as their payments pages show them, or None: read by SQL
+    worked out once, where loading the whole person cost more than the page's tables."""
+    found = _payee(pk)
+    if not found:
+        return None
+    row = found[0]
+    return Payee(pk, display_name(*(row[f] for f in NAME_FIELDS)), row["patient_partner"] is not None)
+
+
 @dataclass
 class PersonSummary:
     tax_year: tuple[datetime.date, datetime.date]
@@ -170,7 +194,7 @@ def _person_choices(person_id: int, *, limit: int) -> QuerySet:
     )[:limit]
 
 
-def person_summary(person: Person, today: datetime.date | None = None) -> PersonSummary:
+def person_summary(person: Person | Payee, today: datetime.date | None = None) -> PersonSummary:
     """What the person page's payments panel shows, in two queries (the rate is kept): the
     figures' SQL is worked out once a day, as building it costs more than running it."""
     today = today or timezone.localdate()
@@ -215,12 +239,12 @@ def _person_claims(person_id: int, *, limit: int) -> QuerySet:
     return ExpenseClaim.objects.filter(person_id=person_id).values(*CLAIM_ROW_VALUES)[:limit]
 
 
-def sessions_for_person(person: Person, limit: int = 50) -> list[tuple]:
+def sessions_for_person(person: Person | Payee, limit: int = 50) -> list[tuple]:
     """Rows of SESSION_ROW_VALUES, newest first (the SQL worked out once)."""
     return [tuple(row.values()) for row in _person_sessions(person.pk, limit=limit)]
 
 
-def claims_for_person(person: Person, limit: int = 50) -> list[tuple]:
+def claims_for_person(person: Person | Payee, limit: int = 50) -> list[tuple]:
     """Rows of CLAIM_ROW_VALUES, newest first (the SQL worked out once)."""
     return [tuple(row.values()) for row in _person_claims(person.pk, limit=limit)]
 
@@ -245,6 +269,16 @@ def claims_for_list(status: str = ""):
     return claims
 
 
+@compiled_without_id
+def _newest_claims(*, status: str, limit: int) -> QuerySet:
+    return claims_for_list(status)[:limit]
+
+
+def newest_claims(status: str, limit: int) -> list[tuple]:
+    """The first `limit` rows of claims_for_list(status) (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _newest_claims(status=status, limit=limit)]
+
+
 def claim_for_page(pk: int) -> ExpenseClaim:
     return (
         ExpenseClaim.objects.select_related("person", "recorded_by", "decided_by")
@@ -257,12 +291,15 @@ def claim_history(claim: ExpenseClaim) -> list[LedgerEntry]:
     return list(claim.entries.order_by("created_at", "id").select_related("created_by"))
 
 
-def recent_sessions(limit: int = 20) -> list[tuple]:
-    """Rows for tables.session_rows, with the partner's name."""
+@compiled_without_id
+def _recent_sessions(*, limit: int) -> QuerySet:
     # Newest first by id: the primary key's index, where recorded_at has none.
-    return list(
-        Session.objects.values_list(*SESSION_ROW_VALUES, *_with_names("person")).order_by("-id")[:limit]
-    )
+    return Session.objects.values(*SESSION_ROW_VALUES, *_with_names("person")).order_by("-id")[:limit]
+
+
+def recent_sessions(limit: int = 20) -> list[tuple]:
+    """Rows for tables.session_rows, with the partner's name (the SQL worked out once)."""
+    return [tuple(row.values()) for row in _recent_sessions(limit=limit)]
 
 
 def payments_subject_access(person: Person) -> dict:
@@ -377,6 +414,28 @@ def month_totals(period: datetime.date) -> dict:
     return counts.remember(f"payments-month-totals:{period:%Y-%m}", [LedgerEntry], compute)
 
 
+@compiled_without_id
+def _month_export(*, period: datetime.date) -> QuerySet:
+    return FinanceExport.objects.filter(period=period).values(
+        "exported_at", *(f"exported_by__{f}" for f in STAFF_NAME_FIELDS)
+    )
+
+
+def month_export(period: datetime.date) -> dict | None:
+    """When the month's export was made and by whom, for its page; None before it is made.
+    Its SQL is worked out once for each month."""
+    found = _month_export(period=rules.month_start(period))
+    if not found:
+        return None
+    row = found[0]
+    return {
+        "exported_at": row["exported_at"],
+        "exported_by": staff_display_name(
+            *(row[f"exported_by__{f}"] for f in STAFF_NAME_FIELDS), empty="None"
+        ),
+    }
+
+
 def month_exported(period: datetime.date) -> bool:
     """Whether the month's export has been sent, for a page to say so; kept until an export
     is made. (Writes ask services.is_exported, under the month's lock.)"""
@@ -487,7 +546,9 @@ def _statement_claim_rows(person_id: int, *, start: datetime.date, end: datetime
     return _statement_claims(person_id, start, end).values(*CLAIM_ROW_VALUES).distinct()
 
 
-def statement(person: Person, start: datetime.date, end: datetime.date, *, lines: bool = True) -> dict:
+def statement(
+    person: Person | Payee, start: datetime.date, end: datetime.date, *, lines: bool = True
+) -> dict:
     """A partner's sessions, payments and expenses between two dates (inclusive), in four
     queries however many rows there are. With `lines` (the PDF), sessions and claims are
     model instances, each claim with its lines; without (the page), rows of

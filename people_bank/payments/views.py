@@ -34,10 +34,18 @@ PERMISSION = "payments.manage"
 PAGE_SIZE = 25
 MONTH_PAGE_SIZE = 100
 EXPORT_MONTHS_BACK = 12
+PERSON = Person._meta.label_lower  # what the audit trail calls a person
 
 
 def _person(pk: int) -> Person:
     return get_object_or_404(Person.objects.select_related("patient_partner"), pk=pk)
+
+
+def _payee(pk: int) -> selectors.Payee:
+    found = selectors.payee(pk)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _form_page(request, form, *, title: str, caption: str = "", back: tuple = (), intro: str = ""):
@@ -64,7 +72,7 @@ def index(request):
             "period": period,
             **selectors.home_figures(today),
             "waiting": tables.claim_rows(
-                selectors.claims_for_list(ExpenseClaim.Status.SUBMITTED)[:10], with_person=True
+                selectors.newest_claims(ExpenseClaim.Status.SUBMITTED, 10), with_person=True
             ),
             "recent": tables.session_rows(selectors.recent_sessions(), with_person=True),
         },
@@ -196,14 +204,14 @@ def session_cancel(request, pk: int):
 
 @requires(PERMISSION)
 def person_payments(request, pk: int):
-    person = _person(pk)
-    audit.record(request, "view", person, detail="payments")
+    person = _payee(pk)
+    audit.record(request, "view", subject_type=PERSON, subject_id=pk, detail="payments")
     return render(
         request,
         "people_bank/payments/person.html",
         {
             "person": person,
-            "partner": getattr(person, "patient_partner", None),
+            "partner": person.is_partner,
             "summary": selectors.person_summary(person),
             "sessions": tables.session_rows(selectors.sessions_for_person(person)),
             "claims": tables.claim_rows(selectors.claims_for_person(person)),
@@ -245,9 +253,9 @@ def _statement_dates(request) -> tuple[forms.StatementForm, datetime.date, datet
 
 @requires(PERMISSION)
 def statement(request, pk: int):
-    person = _person(pk)
+    person = _payee(pk)
     form, start, end = _statement_dates(request)
-    audit.record(request, "view", person, detail=f"statement {start}..{end}")
+    audit.record(request, "view", subject_type=PERSON, subject_id=pk, detail=f"statement {start}..{end}")
     context = {**selectors.statement(person, start, end, lines=False), "form": form}
     context["session_rows"] = tables.session_rows(context["sessions"])
     context["claim_rows"] = tables.claim_rows(context["claims"])
@@ -578,7 +586,7 @@ def _period(text: str) -> datetime.date:
 @requires(PERMISSION)
 def month(request, period: str):
     start = _period(period)
-    export = FinanceExport.objects.filter(period=start).defer("csv").select_related("exported_by").first()
+    export = selectors.month_export(start)
     audit.record(request, "view", subject_type="people_bank.ledgerentry", subject_id=period, detail="month")
     number = page_number(request.GET.get("page"))
     offset = (number - 1) * MONTH_PAGE_SIZE

@@ -127,3 +127,17 @@ def test_the_payments_home_says_the_month_is_locked_as_soon_as_it_is_exported(pp
     assert "Not yet sent" in ppi_client.get(home).content.decode()
     services.month_export(period=timezone.localdate().replace(day=1), by=ppi_user)
     assert "Sent: the month is locked" in ppi_client.get(home).content.decode()
+
+
+def test_a_months_page_says_who_exported_it_and_only_that_month_is_locked(partner, ppi_user, ppi_client):
+    ppi_user.first_name, ppi_user.last_name = "Pat", "O'Hara"
+    ppi_user.save()
+    period = last_month_day(1)
+    this_month = timezone.localdate().replace(day=1)
+    month_url = reverse("people_bank:payments:month", args=[f"{period:%Y-%m}"])
+    assert "Not exported yet" in ppi_client.get(month_url).content.decode()
+    services.month_export(period=period, by=ppi_user)
+    old = ppi_client.get(month_url).content.decode()
+    new = ppi_client.get(reverse("people_bank:payments:month", args=[f"{this_month:%Y-%m}"])).content.decode()
+    assert "by Pat O&#x27;Hara, and locked" in old
+    assert "Not exported yet" in new and "Exported on" not in new

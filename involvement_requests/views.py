@@ -305,11 +305,8 @@ def queue(request):
 
 @public
 def bulletin(request):
-    opportunities = selectors.public_opportunities()
-    page = _counted_page(
-        request,
-        lambda start, size: selectors.counted(opportunities, start, size),
-        lambda: paginate(request, opportunities, size=PAGE_SIZE),
+    page = paginate(
+        request, selectors.public_opportunities(), count=selectors.public_opportunity_count(), size=PAGE_SIZE
     )
     return render(request, "involvement_requests/bulletin.html", {"page": page})
 

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
+from django.db.models.query import get_related_populators
 
 # How many sets of options a query keeps compiled before it starts again.
 KEPT_PER_QUERY = 16
@@ -48,8 +49,7 @@ def compiled_once(build: Callable[..., QuerySet]) -> Callable[..., list[dict]]:
             if len(kept) >= KEPT_PER_QUERY:  # options that change (a day) must not pile up
                 kept.clear()
             compiled = kept[key] = _compile(build(_ID, **options))
-        params = [row_id if n in compiled.id_at else value for n, value in enumerate(compiled.params)]
-        return _run(compiled, params)
+        return _as_dicts(compiled, _fetch(compiled, _params(compiled, row_id)))
 
     return rows
 
@@ -68,15 +68,58 @@ def compiled_without_id(build: Callable[..., QuerySet]) -> Callable[..., list[di
             if len(kept) >= KEPT_PER_QUERY:
                 kept.clear()
             compiled = kept[key] = _compile(build(**options), with_id=False)
-        return _run(compiled, compiled.params)
+        return _as_dicts(compiled, _fetch(compiled, compiled.params))
 
     return rows
 
 
-def _run(compiled: _Compiled, params) -> list[dict]:
+def compiled_objects(build: Callable[[int], QuerySet]) -> Callable[[int], list]:
+    """As `compiled_once`, for a queryset of model instances: `build(id)` returns it (no
+    options), and the decorated function returns its instances, with what it
+    `select_related()` filled in, as iterating the queryset would (Django's own
+    ModelIterable, from the rows of SQL compiled once)."""
+    kept: list[tuple[_Compiled, list[str], object]] = []
+
+    @functools.wraps(build)
+    def objects(row_id: int) -> list:
+        if not kept:
+            compiled = _compile(build(_ID))
+            compiler = compiled.compiler
+            # Which columns make the model's own fields, and who fills in the related ones.
+            select, klass_info = compiler.select, compiler.klass_info
+            if compiler.annotation_col_map:
+                raise ValueError("compiled_objects does not put annotations on the objects")
+            own = slice(klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1)
+            kept.append((compiled, [column[0].target.attname for column in select[own]], own))
+        compiled, attnames, own = kept[0]
+        compiler = compiled.compiler
+        model = compiler.klass_info["model"]
+        related = get_related_populators(compiler.klass_info, compiler.select, DEFAULT_DB_ALIAS)
+        found = []
+        for row in compiler.results_iter([_fetch(compiled, _params(compiled, row_id))]):
+            obj = model.from_db(DEFAULT_DB_ALIAS, attnames, row[own])
+            for populator in related:
+                populator.populate(row, obj)
+            found.append(obj)
+        return found
+
+    return objects
+
+
+def _params(compiled: _Compiled, row_id: int) -> list:
+    """The compiled query's parameters with this id in the stand-in's place."""
+    return [row_id if n in compiled.id_at else value for n, value in enumerate(compiled.params)]
+
+
+def _fetch(compiled: _Compiled, params) -> list[tuple]:
+    """The compiled query's rows, as the database gives them."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(compiled.sql, params)
-        fetched = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def _as_dicts(compiled: _Compiled, fetched: list[tuple]) -> list[dict]:
+    """Rows as `values()` gives them: through the same converters, a dict per row."""
     if compiled.converters:
         fetched = compiled.compiler.apply_converters(fetched, compiled.converters)
     names = compiled.names

@@ -388,6 +388,28 @@ def test_the_bulletin_pages_newest_decision_first_with_odd_pages_as_before(clien
         assert f'aria-label="Page {shown} of 2"' in client.get(url + f"?page={sent}").content.decode(), sent
 
 
+def test_the_bulletin_counts_an_opportunity_opened_after_it_was_last_seen(client, qi_user):
+    # The bulletin's count is kept between visits: a request opened to the public must
+    # still add its page.
+    def opportunity(number):
+        return InvolvementRequestFactory(
+            submitted_by=qi_user,
+            status=Status.ACCEPTED,
+            open_to_public=True,
+            title=f"Opportunity {number:02d}",
+        )
+
+    for number in range(25):
+        opportunity(number)
+    url = reverse("involvement_requests:bulletin")
+    assert "Page 1 of" not in client.get(url).content.decode()
+
+    opportunity(25)
+
+    assert 'aria-label="Page 1 of 2"' in client.get(url).content.decode()
+    assert 'aria-label="Page 2 of 2"' in client.get(url + "?page=2").content.decode()
+
+
 def test_the_weekly_digest_lists_open_opportunities(accepted, settings):
     from involvement_requests.tasks import send_opportunities_digest
 

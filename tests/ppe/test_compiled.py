@@ -77,3 +77,29 @@ def test_a_query_without_an_id_reads_rows_added_since_it_was_compiled():
     assert named(first_name="Ann") == [{"pk": ann.pk}]
     assert named(first_name="Bob") != []
     assert builds == ["Ann", "Bob"]
+
+
+def test_objects_compiled_once_come_with_what_they_select_related_and_can_be_saved():
+    from involvement_requests.models import InvolvementRequest
+    from ppe.compiled import compiled_objects
+    from tests.factories import InvolvementRequestFactory
+
+    builds = []
+
+    @compiled_objects
+    def with_lead(request_id):
+        builds.append(request_id)
+        return InvolvementRequest.objects.filter(pk=request_id).select_related("submitted_by", "cmg")
+
+    first, second = InvolvementRequestFactory(title="First"), InvolvementRequestFactory(title="Second")
+    assert with_lead(0) == []
+    with CaptureQueriesContext(connection) as captured:
+        [found] = with_lead(second.pk)
+        assert (found.title, found.submitted_by.username) == ("Second", second.submitted_by.username)
+        assert found.cmg_id == second.cmg_id and (found.cmg is None) == (second.cmg_id is None)
+    assert len(captured) == 1 and len(builds) == 1  # the lead came in the same query
+    [found] = with_lead(first.pk)
+    found.title = "Renamed"
+    found.save()
+    assert InvolvementRequest.objects.get(pk=first.pk).title == "Renamed"
+    assert len(builds) == 1

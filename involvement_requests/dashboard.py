@@ -6,7 +6,7 @@ PANEL_ROWS = 5
 
 
 def qi_lead_panel(request) -> dict:
-    rows, total = selectors.counted_request_rows(selectors.my_requests(request.user), 0, PANEL_ROWS)
+    rows, total = selectors.newest_request_rows(request.user, PANEL_ROWS)
     return {"rows": rows, "total": total}
 
 

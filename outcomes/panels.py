@@ -25,17 +25,9 @@ def _ppi_context(request) -> dict:
 
 def _qi_context(request) -> dict:
     """The lead's own requests in evaluation, and what each still needs before it can close."""
-    from involvement_requests.models import Status
-    from outcomes.selectors import close_checks, outcome_requests_for
+    from outcomes.selectors import waiting_to_close
 
-    waiting = list(
-        outcome_requests_for(request.user)
-        .filter(status=Status.EVALUATION)
-        .only("id", "title")
-        .order_by("pk")[:5]
-    )
-    needs = close_checks([r.pk for r in waiting])
-    return {"waiting": [{"request": r, "needs": needs[r.pk]} for r in waiting]}
+    return {"waiting": waiting_to_close(request.user, 5)}
 
 
 def _board_context(request) -> dict:

@@ -14,11 +14,11 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Avg, Count, F, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
-from involvement_requests.models import InvolvementRequest, SpectrumLevel
-from involvement_requests.selectors import requests_visible_to
+from involvement_requests.models import InvolvementRequest, SpectrumLevel, Status
+from involvement_requests.selectors import own_and_co_led_ids, requests_visible_to, sees_only_own
 from outcomes import rules
 from outcomes.models import (
     Activity,
@@ -336,19 +336,56 @@ def close_checks(request_ids: list[int]) -> dict[int, str | None]:
             "request_id", flat=True
         )
     )
-    checks = {}
-    for request_id in request_ids:
-        missing = []
-        if request_id not in recorded:
-            missing.append("record the rung achieved and what changed")
-        if request_id not in told:
-            missing.append('send the "you said, we did" update to everyone involved')
-        checks[request_id] = (
-            "Before closing the request, " + " and ".join(missing) + " on its outcomes page."
-            if missing
-            else None
-        )
-    return checks
+    return {request_id: _needs(request_id in recorded, request_id in told) for request_id in request_ids}
+
+
+def _needs(recorded: bool, told: bool) -> str | None:
+    """What close_check says of a request whose outcomes are (or are not) recorded and
+    whose update is (or is not) sent."""
+    missing = []
+    if not recorded:
+        missing.append("record the rung achieved and what changed")
+    if not told:
+        missing.append('send the "you said, we did" update to everyone involved')
+    if not missing:
+        return None
+    return "Before closing the request, " + " and ".join(missing) + " on its outcomes page."
+
+
+def waiting_to_close(user, size: int) -> list[dict]:
+    """The first `size` of the user's requests in evaluation (by id), each with its
+    reference, title and close_check: the QI lead's home panel."""
+    if not can(user, "outcomes.record"):
+        return []
+    if sees_only_own(user):
+        found = _lead_waiting_to_close(user.pk, size=size)
+    else:
+        waiting = requests_visible_to(user).filter(status=Status.EVALUATION).order_by("pk")
+        found = list(_with_close_facts(waiting).values("id", "title", "what_changed", "told")[:size])
+    return [
+        {
+            "request": {"pk": row["id"], "reference": f"PIR-{row['id']:05d}", "title": row["title"]},
+            # Stripped here, as close_checks does: SQL's TRIM keeps newlines and tabs.
+            "needs": _needs(bool((row["what_changed"] or "").strip()), row["told"]),
+        }
+        for row in found
+    ]
+
+
+def _with_close_facts(requests: QuerySet) -> QuerySet:
+    """Requests with what close_check reads of each: what changed, and whether told."""
+    return requests.annotate(
+        what_changed=Subquery(RequestOutcome.objects.filter(request=OuterRef("pk")).values("what_changed")),
+        told=Exists(FeedbackUpdate.objects.filter(request=OuterRef("pk"), sent_at__isnull=False)),
+    )
+
+
+@compiled_once
+def _lead_waiting_to_close(user_id: int, *, size: int) -> QuerySet:
+    # Compiled once (ppe.compiled), and one query where reading the lead's co-led ids,
+    # the requests and then their close checks took four, each built per visit.
+    waiting = InvolvementRequest.objects.filter(pk__in=own_and_co_led_ids(user_id), status=Status.EVALUATION)
+    return _with_close_facts(waiting.order_by("pk")).values("id", "title", "what_changed", "told")[:size]
 
 
 # --- The outcomes framework -------------------------------------------------------------

@@ -3,6 +3,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 from involvement_requests import services as request_services
 from involvement_requests.models import Status
@@ -214,3 +215,26 @@ def test_the_close_check_registry_runs_every_registered_check(ppi_user, own_requ
     with pytest.raises(request_services.RequestError, match="another reason"):
         request_services.request_close(request=own_request, by=ppi_user, achieved_rung=rung(5))
     assert own_request.status == Status.EVALUATION
+
+
+def test_a_qi_leads_home_lists_own_and_co_led_requests_waiting_to_close(
+    qi_client, qi_user, other_qi_user, own_request, ppi_user
+):
+    co_led = InvolvementRequestFactory(submitted_by=other_qi_user, complete=True, status=Status.EVALUATION)
+    co_led.co_leads.add(qi_user)
+    someone_elses = InvolvementRequestFactory(
+        submitted_by=other_qi_user, complete=True, status=Status.EVALUATION
+    )
+    # Outcomes recorded but only blank lines for what changed: still to record, as close_check says.
+    RequestOutcome.objects.create(request=co_led, rung_achieved=rung(5), what_changed="\n\t")
+    RequestOutcome.objects.create(request=own_request, rung_achieved=rung(5), what_changed="A checklist.")
+    _involved(own_request)
+    services.feedback_send(request=own_request, message="You said, we did.", by=ppi_user)
+
+    page = qi_client.get(reverse("home")).content.decode()
+
+    assert f"{own_request.reference} {escape(own_request.title)}</a>: ready to close." in page
+    assert f"{co_led.reference} {escape(co_led.title)}</a>: {escape(selectors.close_check(co_led))}" in page
+    assert "record the rung achieved" in selectors.close_check(co_led)
+    assert someone_elses.reference not in page
+    assert "All your requests (2)" in page

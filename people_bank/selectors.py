@@ -56,7 +56,7 @@ from people_bank.models import (
     display_name,
     staff_display_name,
 )
-from ppe.compiled import compiled_once
+from ppe.compiled import compiled_once, compiled_without_id
 
 IMPROVER_TARGET = 40
 
@@ -518,6 +518,22 @@ def reviews_and_tenure_ends_due(
     surname (the first `limit` of them, if given), in one query: the partner's person (id
     and name), what is due, when and in how many days."""
     today = today or timezone.localdate()
+    return [
+        {
+            "person_id": row["person_id"],
+            "name": display_name(row["d_first"], row["d_last"], row["d_preferred"], None),  # none erased
+            "kind": row["d_kind"],
+            "due_on": row["d_on"],
+            "days_left": (row["d_on"] - today).days,
+        }
+        for row in _due_rows(today=today, days=days, limit=limit)
+    ]
+
+
+@compiled_without_id
+def _due_rows(*, today: datetime.date, days: int, limit: int | None) -> QuerySet:
+    # Compiled once per day and page (ppe.compiled): building and compiling the UNION
+    # cost more than running it.
     text = TextField()
     reviews, ends = (
         partners.order_by()
@@ -532,16 +548,7 @@ def reviews_and_tenure_ends_due(
         for partners, kind, field in _due_querysets(today, days)
     )
     found = reviews.union(ends, all=True).order_by("d_on", "d_last", "d_kind")
-    return [
-        {
-            "person_id": row["person_id"],
-            "name": display_name(row["d_first"], row["d_last"], row["d_preferred"], None),  # none erased
-            "kind": row["d_kind"],
-            "due_on": row["d_on"],
-            "days_left": (row["d_on"] - today).days,
-        }
-        for row in (found[:limit] if limit else found)
-    ]
+    return found[:limit] if limit else found
 
 
 def reviews_and_tenure_ends_due_count(today: datetime.date | None = None, days: int = 90) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import connection, models, transaction
 
 from ppe.models import AuditEvent
 
@@ -32,7 +32,7 @@ def record(
     if subject is not None:
         subject_type = subject._meta.label_lower
         subject_id = subject.pk
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user=actor,
         username=actor.get_username() if actor else "",
         action=Action(action),
@@ -41,3 +41,15 @@ def record(
         detail=detail[:200],
         ip_address=_client_ip(request),
     )
+    if event.action == Action.VIEW and connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # A page view's record on its own: committed without waiting for the disk to flush
+        # (PostgreSQL's asynchronous commit), which otherwise held every audited page ~3 ms.
+        # Only a crash of the database server itself can lose such a record, and only one
+        # from its last fraction of a second; a change is recorded with the change.
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            event.save(force_insert=True)
+        return event
+    event.save(force_insert=True)
+    return event

@@ -63,3 +63,17 @@ def test_the_audit_log_pages_newest_first_without_counting(ppi_client, ppi_user,
     assert "look 01" in second and "look 00" in second and "look 26" not in second
     assert "?page=1" in second and "?page=3" not in second
     assert ppi_client.get(reverse("audit_log"), {"page": "nonsense"}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="asynchronous commit is PostgreSQL's")
+def test_a_page_view_is_recorded_at_once_and_other_writes_still_wait_for_the_disk(ppi_user, rf):
+    request = rf.get("/")
+    request.user = ppi_user
+    event = audit.record(request, "view", ppi_user, detail="person page")
+    assert AuditEvent.objects.filter(pk=event.pk, action="view", detail="person page").exists()
+    with connection.cursor() as cursor:  # the relaxed commit was the view record's alone
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+    changed = audit.record(request, "change", ppi_user)
+    assert AuditEvent.objects.filter(pk=changed.pk, action="change").exists()

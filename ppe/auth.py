@@ -25,7 +25,9 @@ BACKEND = "ppe.auth.SignedInBackend"
 # executed: parsing and planning its joins and subqueries cost the server about 0.3 ms,
 # three times running it, and every signed-in request pays it. The rows are still read
 # afresh each time; only the plan is kept. (Prepared statements outlive a rollback, and
-# PostgreSQL plans again by itself when a table under them changes.)
+# PostgreSQL plans again by itself when a table under them changes. They need the app's own
+# connection to the server, as docker-compose.yml gives it: a pooler such as PgBouncer in
+# transaction mode would hand the EXECUTE to a connection that never saw the PREPARE.)
 PREPARED_NAME = "ppe_signed_in_user"
 
 

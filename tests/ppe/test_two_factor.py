@@ -159,3 +159,26 @@ def test_the_rule_and_a_new_authenticator_apply_on_the_next_request(ppi_client, 
     SecurityPolicy.objects.filter(id=1).update(require_two_factor_for_ppi_team=False)
     TwoFactorDevice.objects.filter(user=ppi_user).delete()
     assert ppi_client.get(reverse("home")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_who_is_signed_in_is_read_by_a_statement_prepared_once_per_connection(ppi_client, ppi_user):
+    """On PostgreSQL the sign-in statement is planned once per connection (ppe.auth), yet
+    its rows are read afresh: a role taken away applies at the next request, also after the
+    connection is replaced."""
+    if connection.vendor != "postgresql" or connection.settings_dict.get("CONN_MAX_AGE") == 0:
+        pytest.skip("prepared only on PostgreSQL with connections kept between requests")
+    url = reverse("people_bank:person_list")
+    assert ppi_client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as read:
+        assert ppi_client.get(url).status_code == 200
+    assert read.captured_queries[0]["sql"].startswith("EXECUTE ppe_signed_in_user(")
+    assert not any(query["sql"].startswith("PREPARE") for query in read.captured_queries)
+    ppi_user.groups.clear()
+    assert ppi_client.get(url).status_code == 403
+    del connection._ppe_signed_in_prepared_on  # as a new connection would find it
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with CaptureQueriesContext(connection) as read:
+        assert ppi_client.get(url).status_code == 403
+    assert read.captured_queries[0]["sql"].startswith("PREPARE ppe_signed_in_user AS")

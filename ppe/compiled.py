@@ -12,11 +12,16 @@ anything else (today's date, a setting) would be kept from the first call."""
 
 from __future__ import annotations
 
+import datetime
 import functools
+import itertools
+import re
+import uuid
 from collections.abc import Callable
+from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import QuerySet
 from django.db.models.query import get_related_populators
 
@@ -33,6 +38,13 @@ class _Compiled(NamedTuple):
     names: list[str]
     compiler: object
     converters: dict
+    prepared: _Prepared | None  # the same SQL as a PostgreSQL prepared statement
+
+
+class _Prepared(NamedTuple):
+    name: str
+    prepare: str  # PREPARE name (types) AS the SQL with $1, $2…
+    execute: str  # EXECUTE name(%s, %s…)
 
 
 def compiled_once(build: Callable[..., QuerySet]) -> Callable[..., list[dict]]:
@@ -113,9 +125,83 @@ def _params(compiled: _Compiled, row_id: int) -> list:
 
 def _fetch(compiled: _Compiled, params) -> list[tuple]:
     """The compiled query's rows, as the database gives them."""
-    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        if compiled.prepared is not None and _is_prepared(connection, cursor, compiled.prepared):
+            cursor.execute(compiled.prepared.execute, params)
+        else:
+            cursor.execute(compiled.sql, params)
         return cursor.fetchall()
+
+
+# Prepared statements: on PostgreSQL each query compiled here is also prepared once per
+# database connection and then only executed. Planning these queries (the person's
+# timeline, a UNION of four tables, above all) cost PostgreSQL more than running them:
+# 1.7 ms against 0.7 ms on a person's page. The rows are read afresh on every call; only
+# the plan is kept, and PostgreSQL plans again by itself when a table under it changes.
+# Needs the app's own connection (as docker-compose.yml gives it), not a transaction-mode
+# pooler, and a connection kept between requests (CONN_MAX_AGE not 0).
+_NAMES = itertools.count(1)
+_PLACEHOLDER = re.compile(r"%%|%s")
+# Each parameter's type, declared (PostgreSQL cannot tell the type of a bare parameter in
+# a select list); by the Python value the query was compiled with. bool before int, and
+# datetime before date: each is the other's subclass.
+_TYPES = [
+    (bool, "boolean"),
+    (int, "bigint"),
+    (float, "double precision"),
+    (Decimal, "numeric"),
+    (str, "text"),
+    (datetime.datetime, "timestamp with time zone"),
+    (datetime.date, "date"),
+    (datetime.time, "time"),
+    (datetime.timedelta, "interval"),
+    (uuid.UUID, "uuid"),
+]
+
+
+def _as_prepared(sql: str, params) -> _Prepared | None:
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return None
+    types = []
+    for value in params:
+        found = next((name for kind, name in _TYPES if isinstance(value, kind)), None)
+        if found is None or (isinstance(value, datetime.datetime) and value.tzinfo is None):
+            return None  # a value whose type is not declared here: run the SQL as it is
+        types.append(found)
+    name = f"ppe_compiled_{next(_NAMES)}"
+    numbers = itertools.count(1)
+    body = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+    if not types:
+        return _Prepared(name, f"PREPARE {name} AS {body}", f"EXECUTE {name}")
+    return _Prepared(
+        name,
+        f"PREPARE {name} ({', '.join(types)}) AS {body}",
+        f"EXECUTE {name}({', '.join(['%s'] * len(types))})",
+    )
+
+
+def _is_prepared(connection, cursor, prepared: _Prepared) -> bool:
+    """Whether the statement is prepared on this connection, preparing it if not. The
+    server forgets prepared statements with their connection, so each is remembered by
+    the connection it was prepared on."""
+    if connection.settings_dict.get("CONN_MAX_AGE") == 0:
+        return False  # a connection for one request: preparing would cost a round trip more
+    raw = connection.connection
+    state = getattr(connection, "_ppe_prepared", None)
+    if state is None or state[0] is not raw:
+        state = connection._ppe_prepared = (raw, {})
+    ready = state[1].get(prepared.name)
+    if ready is None:
+        try:
+            # A savepoint inside a transaction, so a refused PREPARE spoils nothing.
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                cursor.execute(prepared.prepare)
+            ready = True
+        except DatabaseError:
+            ready = False  # the plain SQL from now on, on this connection
+        state[1][prepared.name] = ready
+    return ready
 
 
 def _as_dicts(compiled: _Compiled, fetched: list[tuple]) -> list[dict]:
@@ -139,4 +225,6 @@ def _compile(queryset: QuerySet, *, with_id: bool = True) -> _Compiled:
     # As QuerySet.values() names a row's columns.
     names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
-    return _Compiled(sql, tuple(params), id_at, names, compiler, compiler.get_converters(fields))
+    return _Compiled(
+        sql, tuple(params), id_at, names, compiler, compiler.get_converters(fields), _as_prepared(sql, params)
+    )

@@ -20,6 +20,7 @@ def test_a_query_compiled_once_reads_the_row_it_is_given_each_time():
         return Person.objects.filter(pk=person_id).values("first_name", "joined_on")
 
     ann, bob = PersonFactory(first_name="Ann"), PersonFactory(first_name="Bob")
+    assert names(0) == []  # compiled (and on PostgreSQL prepared) by the first call
     with CaptureQueriesContext(connection) as captured:
         assert names(ann.pk) == [{"first_name": "Ann", "joined_on": ann.joined_on}]
         assert names(bob.pk) == [{"first_name": "Bob", "joined_on": bob.joined_on}]
@@ -103,3 +104,36 @@ def test_objects_compiled_once_come_with_what_they_select_related_and_can_be_sav
     found.save()
     assert InvolvementRequest.objects.get(pk=first.pk).title == "Renamed"
     assert len(builds) == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_a_compiled_query_is_prepared_once_and_reads_fresh_rows_each_time(settings):
+    from django.db.models import CharField, Value
+
+    @compiled_once
+    def named(person_id):
+        # A constant in the select list: a parameter PostgreSQL cannot type by itself.
+        return (
+            Person.objects.filter(pk=person_id)
+            .annotate(tag=Value("kept", CharField()))
+            .values("first_name", "tag")
+        )
+
+    ann = PersonFactory(first_name="Ann")
+    assert named(ann.pk) == [{"first_name": "Ann", "tag": "kept"}]
+    Person.objects.filter(pk=ann.pk).update(first_name="Anne")
+    with CaptureQueriesContext(connection) as captured:
+        assert named(ann.pk) == [{"first_name": "Anne", "tag": "kept"}]
+    assert [q["sql"].split()[0] for q in captured] == ["EXECUTE"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_statement_postgresql_refuses_to_prepare_runs_as_plain_sql_and_spoils_nothing():
+    from ppe.compiled import _is_prepared, _Prepared
+
+    refused = _Prepared("ppe_refused", "PREPARE ppe_refused AS SELEC 1", "EXECUTE ppe_refused")
+    ann = PersonFactory(first_name="Ann")
+    with connection.cursor() as cursor:
+        assert _is_prepared(connection, cursor, refused) is False
+        assert _is_prepared(connection, cursor, refused) is False  # not tried again
+    assert Person.objects.get(pk=ann.pk).first_name == "Ann"  # the transaction still works

@@ -17,23 +17,22 @@ from django.contrib.auth.models import Group
 from django.db import connection
 
 from ppe.access import Role
+from ppe.compiled import execute, prepared_statement
 from ppe.models import SecurityPolicy, TwoFactorDevice
 
 BACKEND = "ppe.auth.SignedInBackend"
 
 # On PostgreSQL the statement is prepared once per database connection and then only
-# executed: parsing and planning its joins and subqueries cost the server about 0.3 ms,
-# three times running it, and every signed-in request pays it. The rows are still read
-# afresh each time; only the plan is kept. (Prepared statements outlive a rollback, and
-# PostgreSQL plans again by itself when a table under them changes. They need the app's own
-# connection to the server, as docker-compose.yml gives it: a pooler such as PgBouncer in
-# transaction mode would hand the EXECUTE to a connection that never saw the PREPARE.)
+# executed (ppe.compiled.execute): parsing and planning its joins and subqueries cost the
+# server about 0.3 ms, three times running it, and every signed-in request pays it. The
+# rows are still read afresh each time; only the plan is kept.
 PREPARED_NAME = "ppe_signed_in_user"
 
 
 @cache
-def _statement() -> tuple[str, tuple[str, ...]]:
-    """One row per group the user is in (one row with no group name when there is none)."""
+def _statement() -> tuple[str, tuple[str, ...], object]:
+    """One row per group the user is in (one row with no group name when there is none):
+    the SQL, the user's attribute names and the SQL as a statement to prepare."""
     user = get_user_model()
     q = connection.ops.quote_name
     membership = user.groups.through._meta
@@ -49,22 +48,8 @@ def _statement() -> tuple[str, tuple[str, ...]]:
         f" LEFT JOIN {q(Group._meta.db_table)} g ON g.{q('id')} = m.{q(membership.get_field('group').column)}"
         f" WHERE u.{q('id')} = %s"
     )
-    return sql, tuple(field.attname for field in user._meta.concrete_fields)
-
-
-def _execute(cursor, sql: str, user_id) -> None:
-    """Run the statement, as a prepared statement when the connection is kept between
-    requests (CONN_MAX_AGE not 0: preparing for one use would cost a round trip more)."""
-    if connection.vendor != "postgresql" or connection.settings_dict.get("CONN_MAX_AGE") == 0:
-        cursor.execute(sql, [user_id])
-        return
-    # The server forgets the statement with its connection, so it is prepared again on
-    # each new one: remembered by the connection it was prepared on.
-    raw = connection.connection
-    if getattr(connection, "_ppe_signed_in_prepared_on", None) is not raw:
-        cursor.execute(f"PREPARE {PREPARED_NAME} AS {sql.replace('%s', '$1')}")
-        connection._ppe_signed_in_prepared_on = raw
-    cursor.execute(f"EXECUTE {PREPARED_NAME}(%s)", [user_id])
+    attnames = tuple(field.attname for field in user._meta.concrete_fields)
+    return sql, attnames, prepared_statement(sql, (0,), name=PREPARED_NAME)
 
 
 class SignedInBackend(ModelBackend):
@@ -72,9 +57,9 @@ class SignedInBackend(ModelBackend):
     two-factor state (kept on the user for ppe.access.roles_of and ppe.two_factor)."""
 
     def get_user(self, user_id):
-        sql, attnames = _statement()
+        sql, attnames, prepared = _statement()
         with connection.cursor() as cursor:
-            _execute(cursor, sql, user_id)
+            execute(cursor, sql, prepared, [user_id])
             rows = cursor.fetchall()
         if not rows:
             return None

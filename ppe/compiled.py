@@ -125,22 +125,19 @@ def _params(compiled: _Compiled, row_id: int) -> list:
 
 def _fetch(compiled: _Compiled, params) -> list[tuple]:
     """The compiled query's rows, as the database gives them."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    with connection.cursor() as cursor:
-        if compiled.prepared is not None and _is_prepared(connection, cursor, compiled.prepared):
-            cursor.execute(compiled.prepared.execute, params)
-        else:
-            cursor.execute(compiled.sql, params)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        execute(cursor, compiled.sql, compiled.prepared, params)
         return cursor.fetchall()
 
 
-# Prepared statements: on PostgreSQL each query compiled here is also prepared once per
-# database connection and then only executed. Planning these queries (the person's
-# timeline, a UNION of four tables, above all) cost PostgreSQL more than running them:
-# 1.7 ms against 0.7 ms on a person's page. The rows are read afresh on every call; only
-# the plan is kept, and PostgreSQL plans again by itself when a table under it changes.
-# Needs the app's own connection (as docker-compose.yml gives it), not a transaction-mode
-# pooler, and a connection kept between requests (CONN_MAX_AGE not 0).
+# Prepared statements: on PostgreSQL each query compiled here (and the signed-in user's,
+# ppe.auth) is also prepared once per database connection and then only executed.
+# Planning these queries (the person's timeline, a UNION of four tables, above all) cost
+# PostgreSQL more than running them: 1.7 ms against 0.7 ms on a person's page. The rows are
+# read afresh on every call; only the plan is kept, and PostgreSQL plans again by itself
+# when a table under it changes. Needs the app's own connection (as docker-compose.yml
+# gives it), not a transaction-mode pooler, and a connection kept between requests
+# (CONN_MAX_AGE not 0).
 _NAMES = itertools.count(1)
 _PLACEHOLDER = re.compile(r"%%|%s")
 # Each parameter's type, declared (PostgreSQL cannot tell the type of a bare parameter in
@@ -160,7 +157,9 @@ _TYPES = [
 ]
 
 
-def _as_prepared(sql: str, params) -> _Prepared | None:
+def prepared_statement(sql: str, params, *, name: str = "") -> _Prepared | None:
+    """`sql` as a statement to prepare, its parameters typed as `params` are; None where
+    it cannot be (not PostgreSQL, or a value of a type not declared here)."""
     if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
         return None
     types = []
@@ -169,7 +168,7 @@ def _as_prepared(sql: str, params) -> _Prepared | None:
         if found is None or (isinstance(value, datetime.datetime) and value.tzinfo is None):
             return None  # a value whose type is not declared here: run the SQL as it is
         types.append(found)
-    name = f"ppe_compiled_{next(_NAMES)}"
+    name = name or f"ppe_compiled_{next(_NAMES)}"
     numbers = itertools.count(1)
     body = _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
     if not types:
@@ -179,6 +178,15 @@ def _as_prepared(sql: str, params) -> _Prepared | None:
         f"PREPARE {name} ({', '.join(types)}) AS {body}",
         f"EXECUTE {name}({', '.join(['%s'] * len(types))})",
     )
+
+
+def execute(cursor, sql: str, prepared: _Prepared | None, params) -> None:
+    """Run `sql` with `params`: as the prepared statement where it is prepared on this
+    connection (preparing it the first time), otherwise as it is."""
+    if prepared is not None and _is_prepared(connections[DEFAULT_DB_ALIAS], cursor, prepared):
+        cursor.execute(prepared.execute, params)
+    else:
+        cursor.execute(sql, params)
 
 
 def _is_prepared(connection, cursor, prepared: _Prepared) -> bool:
@@ -226,5 +234,11 @@ def _compile(queryset: QuerySet, *, with_id: bool = True) -> _Compiled:
     names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
     fields = [column[0] for column in compiler.select[: compiler.col_count]]
     return _Compiled(
-        sql, tuple(params), id_at, names, compiler, compiler.get_converters(fields), _as_prepared(sql, params)
+        sql,
+        tuple(params),
+        id_at,
+        names,
+        compiler,
+        compiler.get_converters(fields),
+        prepared_statement(sql, params),
     )

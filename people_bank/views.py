@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.views.decorators.http import require_POST
 
 from people_bank import forms, selectors, services
@@ -35,7 +34,7 @@ from people_bank.templatetags.people_bank import staff_name
 from ppe import audit, counts
 from ppe.access import public, requires
 from ppe.exports import formula_safe
-from ppe.formats import local, long_date, short_date
+from ppe.formats import day_month, long_date, short_date
 from ppe.links import row_url
 from ppe.paging import page_number
 
@@ -586,14 +585,13 @@ def _reminder_items() -> list[tuple]:
     )
     items = []
     for r in reminders:
-        sent = local(r.sent_at)
         items.append(
             (
                 r.partner.person.display_name,
                 REMINDER_KINDS.get(r.kind, r.kind),
                 short_date(r.due_on),
                 r.days_before,
-                f"{sent.day} {MONTHS_3[sent.month].title()}",
+                day_month(r.sent_at),
             )
         )
     return items

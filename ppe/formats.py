@@ -34,6 +34,13 @@ def short_date(value: datetime.date | datetime.datetime) -> str:
     return f"{value.day} {_month_names()[1][value.month]} {value.year}"
 
 
+def day_month(value: datetime.date | datetime.datetime) -> str:
+    """What `{{ value|date:"j M" }}` writes (4 Dec); a moment in local time."""
+    if isinstance(value, datetime.datetime):
+        value = local(value)
+    return f"{value.day} {_month_names()[1][value.month]}"
+
+
 def long_date(value: datetime.date | datetime.datetime) -> str:
     """What `{{ value|date:"j F Y" }}` writes (4 December 2026); a moment in local time."""
     if isinstance(value, datetime.datetime):

@@ -5,7 +5,7 @@ import datetime
 from django.template import engines
 from django.utils import timezone
 
-from ppe.formats import long_date, short_date
+from ppe.formats import day_month, long_date, short_date
 
 
 def _filter(value, format_: str) -> str:
@@ -18,6 +18,7 @@ def test_dates_and_moments_are_written_as_the_date_filter_writes_them():
     for value in (datetime.date(2026, 9, 4), late_on_a_summer_evening, just_after_midnight_utc):
         assert long_date(value) == _filter(value, "j F Y")
         assert short_date(value) == _filter(value, "j M Y")
+        assert day_month(value) == _filter(value, "j M")
     assert long_date(just_after_midnight_utc) == "1 July 2026"  # the Trust's local day
 
 

@@ -72,11 +72,9 @@ InterestsWanted = InvolvementRequest.interests_wanted.through
 def requests_visible_to(user) -> QuerySet[InvolvementRequest]:
     """The PPI team sees every request; a QI lead their own and those they co-lead."""
     requests = InvolvementRequest.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return requests.none()
-    if can(user, "requests.assess"):
+    if sees_all(user):
         return requests
-    if can(user, "requests.view_own"):
+    if sees_only_own(user):
         # The co-led ids first, as a list: an OR with a subquery makes PostgreSQL read
         # every request, while an OR of two indexed lookups reads only theirs.
         return requests.filter(Q(submitted_by_id=user.pk) | Q(pk__in=_co_led_ids(user)))
@@ -92,6 +90,11 @@ def _co_led_ids(user) -> list[int]:
         ids = list(ColeadLink.objects.filter(user_id=user.pk).values_list("involvementrequest_id", flat=True))
         user._co_led_request_ids = ids
     return ids
+
+
+def sees_all(user) -> bool:
+    """Whether requests_visible_to(user) is every request: the PPI team."""
+    return bool(getattr(user, "is_authenticated", False)) and can(user, "requests.assess")
 
 
 def sees_only_own(user) -> bool:
@@ -127,11 +130,7 @@ def may_edit(request: InvolvementRequest, user) -> bool:
 
 def may_see(user, request: InvolvementRequest) -> bool:
     """requests_visible_to's rule, for one request already read."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if can(user, "requests.assess"):
-        return True
-    return can(user, "requests.view_own") and is_on_project_team(request, user)
+    return sees_all(user) or (sees_only_own(user) and is_on_project_team(request, user))
 
 
 def request_for_page(user, pk: int) -> InvolvementRequest:

@@ -6,26 +6,39 @@ that multiplies rows (so no DISTINCT over 100,000 people)."""
 from __future__ import annotations
 
 import datetime
+import functools
 
 import django_filters
 from django import forms
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from people_bank.models import Day, Interest, Organisation, PatientPartner, Person, Service
+from ppe.compiled import Varying, compiled_varying
 from ppe.filters import KeptChoicesFilterSet
 
 SIX_MONTHS = datetime.timedelta(days=183)
 TRIGRAM_MIN = 3  # a trigram index cannot help with a search shorter than three letters
 
 
+def search_term(value: str) -> str:
+    """What a search box's text is looked for as: lower case, single spaces."""
+    return " ".join(value.lower().split())
+
+
 def _text(queryset, name, value):
-    term = " ".join(value.lower().split())
+    term = search_term(value)
     if not term:
         return queryset
     # One lower-cased column: `LIKE '%term%'` that a trigram GIN index answers on PostgreSQL.
     return queryset.filter(search_text__contains=term)
+
+
+def contains_pattern(term: str) -> str:
+    """The LIKE pattern a `__contains` lookup sends for `term` (its own wildcards escaped)."""
+    return f"%{connection.ops.prep_for_like_query(term)}%"
 
 
 def _chosen(value) -> bool:
@@ -35,7 +48,12 @@ def _chosen(value) -> bool:
 
 
 class NHSFilterSet(KeptChoicesFilterSet):
-    """Filter controls drawn with the design system's classes."""
+    """Filter controls drawn with the design system's classes. Filters that count time back
+    from today take `today` from here: the day the list was asked for."""
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
 
     @classmethod
     def prepare_fields(cls, fields):
@@ -148,7 +166,7 @@ class PersonFilter(NHSFilterSet):
         return queryset.filter(days__contains=value)
 
     def filter_review_due(self, queryset, name, value):
-        today = timezone.localdate()
+        today = self.today
         until = today + datetime.timedelta(days=int(value))
         due = PatientPartner.objects.filter(person_id=OuterRef("pk")).filter(
             review_due_on__range=(today, until), review_outcome=PatientPartner.Review.PENDING
@@ -156,7 +174,9 @@ class PersonFilter(NHSFilterSet):
         return queryset.filter(Exists(due))
 
     def filter_last_contact(self, queryset, name, value):
-        cutoff = timezone.now() - SIX_MONTHS
+        # From the start of the day six months ago: the same people all day long.
+        day = self.today - SIX_MONTHS
+        cutoff = timezone.make_aware(datetime.datetime(day.year, day.month, day.day))
         if value == "stale":
             return queryset.filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True))
         return queryset.filter(last_contact_at__gte=cutoff)
@@ -173,14 +193,52 @@ class PersonFilter(NHSFilterSet):
     }
 
     def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        chosen = self.form.cleaned_data.get("sort") or "name"
-        if chosen == "name" and len((self.form.cleaned_data.get("q") or "").strip()) >= TRIGRAM_MIN:
+        data = self.form.cleaned_data
+        return self.narrow(queryset, data, searching=self.searching(data))
+
+    @staticmethod
+    def searching(data: dict) -> bool:
+        """Whether the list is a search the trigram index should answer."""
+        return (data.get("sort") or "name") == "name" and len(search_term(data.get("q") or "")) >= TRIGRAM_MIN
+
+    def narrow(self, queryset, data: dict, *, searching: bool):
+        """The people `data` (cleaned values, by filter) chooses, in the order it asks for."""
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        if searching:
             # Searching: let PostgreSQL find the few matches through the trigram index and
             # sort them, rather than walk the whole name index testing each row. Ordering
             # by an expression no index covers is what steers it there.
             return queryset.order_by(Lower("last_name"), Lower("first_name"), "id")
-        return queryset.order_by(*self.ORDERS.get(chosen, self.ORDERS["name"]))
+        return queryset.order_by(*self.ORDERS.get(data.get("sort") or "name", self.ORDERS["name"]))
+
+    def page_rows(self, offset: int, count: int) -> list[dict]:
+        """`count` rows from `offset` of the list the (valid) form asks for, as
+        `selectors.people_page` gives them, from SQL compiled once per combination of
+        filters: building and compiling the query took longer than running it. The search
+        term and the services and issues chosen are what vary; the rest are choices."""
+        data = self.form.cleaned_data
+        options = {}
+        for name, value in data.items():
+            if name == "q":
+                term = search_term(value or "")
+                options[name] = Varying(term, as_param=contains_pattern) if term else ""
+            elif name in ("services", "interests"):
+                ids = tuple(sorted({row.pk for row in value})) if _chosen(value) else ()
+                options[name] = Varying(ids) if ids else ()
+            else:
+                options[name] = value
+        return _people_rows(
+            today=self.today, offset=offset, count=count, searching=self.searching(data), **options
+        )
+
+
+@functools.partial(compiled_varying, kept_shapes=64)
+def _people_rows(*, today, offset, count, searching, **data) -> QuerySet:
+    from people_bank import selectors
+
+    people = PersonFilter(today=today).narrow(Person.objects.all(), data, searching=searching)
+    return selectors.people_page(people, offset, count)
 
 
 class OrganisationFilter(NHSFilterSet):

@@ -84,19 +84,20 @@ def _role_columns() -> dict:
     }
 
 
-def people_page(people: QuerySet[Person], offset: int, count: int) -> list[dict]:
-    """`count` people of a filtered, ordered list from `offset`, as rows of the columns the
-    list shows and their roles (partner_id, improver_id, improver_confirmed_at): values, as a
-    page of people with two roles each is some eighty model instances."""
+def people_page(people: QuerySet[Person], offset: int, count: int) -> QuerySet:
+    """`count` people of a filtered, ordered list from `offset`, as a `values()` queryset of
+    the columns the list shows and their roles (partner_id, improver_id,
+    improver_confirmed_at): values, as a page of people with two roles each is some eighty
+    model instances."""
     if not offset:
         # PostgreSQL works out a select list's subqueries after the sort and limit, so for
         # the page's people only, however many the filters match.
-        return list(people.values(*PEOPLE_LIST_COLUMNS, **_role_columns())[:count])
+        return people.values(*PEOPLE_LIST_COLUMNS, **_role_columns())[:count]
     # Further on, rows skipped by the offset would run them too: choose the page's people
     # first, then look up their roles.
     chosen = people.values("pk")[offset : offset + count]
     ordered = Person.objects.order_by(*people.query.order_by)
-    return list(ordered.filter(pk__in=Subquery(chosen)).values(*PEOPLE_LIST_COLUMNS, **_role_columns()))
+    return ordered.filter(pk__in=Subquery(chosen)).values(*PEOPLE_LIST_COLUMNS, **_role_columns())
 
 
 def person_for_page(pk: int) -> Person:

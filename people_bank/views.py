@@ -102,7 +102,7 @@ def _person_rows(people: list[dict]) -> list[tuple]:
 def person_list(request):
     people = PersonFilter(request.GET, queryset=Person.objects.all())
     if people.is_valid():
-        page = _page(None, request, fetch=lambda start, count: selectors.people_page(people.qs, start, count))
+        page = _page(None, request, fetch=people.page_rows)
     else:
         page = _page(Person.objects.none(), request)
     return render(

@@ -85,6 +85,83 @@ def compiled_without_id(build: Callable[..., QuerySet]) -> Callable[..., list[di
     return rows
 
 
+class Varying(NamedTuple):
+    """An option of `compiled_varying` whose value changes from call to call (a search
+    term, the ids chosen in a filter): the query is compiled with a stand-in in its place,
+    and run with `as_param(value)` where the stand-in's parameter was. `value` is a str, an
+    int or a tuple of ints (one parameter each: how many is part of the query's shape)."""
+
+    value: str | int | tuple
+    as_param: Callable | None = None  # how the query turns the value into its parameter
+
+
+def compiled_varying(build: Callable[..., QuerySet], *, kept_shapes: int = KEPT_PER_QUERY):
+    """As `compiled_without_id`, for a list whose filters take values the SQL must not be
+    compiled for: `build(**options)` returns a `values()` queryset, and the options given as
+    `Varying` reach it as stand-ins (a string no one types, ids no row has). The SQL is
+    compiled once per shape (the plain options, and which options vary and how many values
+    each has), and each call puts its own values in the stand-ins' places. Compiling fails
+    if a stand-in does not reach the SQL as `as_param` says it does, so a filter that
+    changes a value in a way the caller did not declare is caught the first time, not run
+    with the wrong value."""
+    kept: dict[tuple, tuple[_Compiled, tuple]] = {}
+
+    @functools.wraps(build)
+    def rows(**options) -> list[dict]:
+        key = tuple(sorted((name, _shape(value)) for name, value in options.items()))
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= kept_shapes:
+                kept.clear()
+            found = kept[key] = _compile_varying(build, options)
+        compiled, slots = found
+        params = list(compiled.params)
+        for at, name, index in slots:
+            varying = options[name]
+            value = varying.value if index is None else varying.value[index]
+            params[at] = varying.as_param(value) if varying.as_param else value
+        return _as_dicts(compiled, _fetch(compiled, params))
+
+    return rows
+
+
+def _shape(value) -> tuple:
+    if isinstance(value, Varying):
+        return ("varying", len(value.value) if isinstance(value.value, tuple) else -1)
+    return ("plain", value)
+
+
+def _compile_varying(build, options: dict) -> tuple[_Compiled, tuple]:
+    numbers = itertools.count(1)
+    stand_ins, wanted = {}, {}  # option -> stand-in; stand-in parameter -> (option, index)
+    for name, varying in options.items():
+        if not isinstance(varying, Varying):
+            continue
+        values = varying.value if isinstance(varying.value, tuple) else (varying.value,)
+        made = []
+        for index, value in enumerate(values):
+            if type(value) is int:
+                stand_in = _ID - next(numbers)
+            elif type(value) is str:
+                stand_in = f"ppestandin{next(numbers)}x"  # unchanged by lower(), strip(), escaping
+            else:
+                raise TypeError(f"{name}: a varying value is a str, an int or a tuple of them")
+            made.append(stand_in)
+            param = varying.as_param(stand_in) if varying.as_param else stand_in
+            wanted[(type(param), param)] = (name, index if isinstance(varying.value, tuple) else None)
+        stand_ins[name] = tuple(made) if isinstance(varying.value, tuple) else made[0]
+    compiled = _compile(build(**{**options, **stand_ins}), with_id=False)
+    slots = tuple(
+        (at, *wanted[(type(param), param)])
+        for at, param in enumerate(compiled.params)
+        if isinstance(param, int | str) and (type(param), param) in wanted
+    )
+    missing = set(wanted.values()) - {(name, index) for _, name, index in slots}
+    if missing:
+        raise ValueError(f"values the query does not use as declared: {sorted(missing)}")
+    return compiled, slots
+
+
 def compiled_objects(build: Callable[[int], QuerySet]) -> Callable[[int], list]:
     """As `compiled_once`, for a queryset of model instances: `build(id)` returns it (no
     options), and the decorated function returns its instances, with what it

@@ -137,3 +137,47 @@ def test_a_statement_postgresql_refuses_to_prepare_runs_as_plain_sql_and_spoils_
         assert _is_prepared(connection, cursor, refused) is False
         assert _is_prepared(connection, cursor, refused) is False  # not tried again
     assert Person.objects.get(pk=ann.pk).first_name == "Ann"  # the transaction still works
+
+
+def test_varying_values_are_compiled_once_per_shape_and_each_call_reads_its_own():
+    from ppe.compiled import Varying, compiled_varying
+
+    builds = []
+
+    @compiled_varying
+    def named(*, first_names, status):
+        builds.append((first_names, status))
+        return (
+            Person.objects.filter(first_name__in=first_names, status=status)
+            .order_by("first_name")
+            .values("first_name")
+        )
+
+    for name in ("Ann", "Bob", "Cat"):
+        PersonFactory(first_name=name, status="active")
+    PersonFactory(first_name="Dan", status="paused")
+    assert named(first_names=Varying(("Ann", "Bob")), status="active") == [
+        {"first_name": "Ann"},
+        {"first_name": "Bob"},
+    ]
+    assert named(first_names=Varying(("Cat", "Dan")), status="active") == [{"first_name": "Cat"}]
+    assert len(builds) == 1  # the same shape: two names, active
+    assert named(first_names=Varying(("Dan", "Bob")), status="paused") == [{"first_name": "Dan"}]
+    assert named(first_names=Varying(("Cat",)), status="active") == [{"first_name": "Cat"}]
+    assert len(builds) == 3  # another status, then one name rather than two
+    assert all(name.startswith("ppestandin") for name in builds[0][0])  # never a real value
+
+
+def test_a_varying_value_the_query_changes_undeclared_is_refused():
+    from ppe.compiled import Varying, compiled_varying
+
+    @compiled_varying
+    def containing(*, term):
+        return Person.objects.filter(first_name__contains=term).values("first_name")
+
+    with pytest.raises(ValueError, match="does not use as declared"):
+        containing(term=Varying("nn"))  # __contains wraps it in % signs
+    PersonFactory(first_name="Ann")
+    pattern = lambda term: f"%{connection.ops.prep_for_like_query(term)}%"  # noqa: E731
+    assert containing(term=Varying("nn", as_param=pattern)) == [{"first_name": "Ann"}]
+    assert containing(term=Varying("n%", as_param=pattern)) == []  # the % is the letter, not a wildcard

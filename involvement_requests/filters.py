@@ -1,12 +1,15 @@
 import datetime
+import functools
 
 import django_filters
 from django import forms
+from django.db.models import Count, Model, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from involvement_requests.models import InvolvementRequest, QualityPriority, Rung, Status
 from people_bank.models import ClinicalManagementGroup
+from ppe.compiled import Varying, compiled_varying
 from ppe.filters import DateBox, KeptChoicesFilterSet
 
 
@@ -51,9 +54,39 @@ class RequestFilter(KeptChoicesFilterSet):
         form = QueueFilterForm
 
     def filter_queryset(self, queryset):
+        return self.narrow(queryset, self._filters_chosen())
+
+    def _filters_chosen(self) -> dict:
         # `queue` rides along in the form to keep the chosen queue; it is not a filter.
-        self.form.cleaned_data.pop("queue", None)
-        return super().filter_queryset(queryset)
+        return {name: value for name, value in self.form.cleaned_data.items() if name != "queue"}
+
+    def narrow(self, queryset, data: dict):
+        """The requests of `queryset` that `data` (cleaned values, by filter) chooses."""
+        for name, value in data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def page_rows(self, queue: str, start: int, size: int) -> tuple[list[dict], int]:
+        """`size` rows from `start` of this queue as the (valid) form filters it, as the cells
+        of the table, and how many requests it holds: from SQL compiled once per combination
+        of filters, as building and compiling the queries took longer than running them.
+        The CMG, priority, rung and days chosen are what vary."""
+        options = {}
+        for name, value in self._filters_chosen().items():
+            if name == "submitted_from" and value:
+                options[name] = Varying(value, as_param=submitted_from)
+            elif name == "submitted_to" and value:
+                options[name] = Varying(value, as_param=submitted_before)
+            elif isinstance(value, Model):
+                options[name] = Varying(value)
+            else:
+                options[name] = value
+        total = _queue_total(queue=queue, **options)[0]["total"]
+        if not total or start >= total:
+            return [], total
+        from involvement_requests import selectors
+
+        return selectors.rows_as_cells(_queue_rows(queue=queue, start=start, size=size, **options)), total
 
     def filter_rung(self, queryset, name, value):
         # The planned rung once assessed, else the one proposed: one expression, which
@@ -65,11 +98,34 @@ class RequestFilter(KeptChoicesFilterSet):
     # Whole days in local time, compared with the stored time itself so that an index
     # on it can answer (converting each row's time to a date cannot use one).
     def filter_submitted_from(self, queryset, name, value):
-        return queryset.filter(last_submitted_at__gte=_start_of(value))
+        return queryset.filter(last_submitted_at__gte=submitted_from(value))
 
     def filter_submitted_to(self, queryset, name, value):
-        return queryset.filter(last_submitted_at__lt=_start_of(value + datetime.timedelta(days=1)))
+        return queryset.filter(last_submitted_at__lt=submitted_before(value))
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def submitted_from(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day`, local time."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def submitted_before(day: datetime.date) -> datetime.datetime:
+    """The first moment after `day`, local time."""
+    return submitted_from(day + datetime.timedelta(days=1))
+
+
+@functools.partial(compiled_varying, kept_shapes=64, prepare=False)
+def _queue_total(*, queue: str, **data) -> QuerySet:
+    from involvement_requests import selectors
+
+    # COUNT(*) as a values() query: grouped by a constant, which Django leaves out of a
+    # GROUP BY, so one row whatever the count (0 too).
+    chosen = RequestFilter().narrow(selectors.queue(queue), data).order_by()
+    return chosen.annotate(one=Value(1)).values("one").annotate(total=Count("pk")).values("total")
+
+
+@functools.partial(compiled_varying, kept_shapes=64, prepare=False)
+def _queue_rows(*, queue: str, start: int, size: int, **data) -> QuerySet:
+    from involvement_requests import selectors
+
+    return selectors.rows_of_page(RequestFilter().narrow(selectors.queue(queue), data), start, size)

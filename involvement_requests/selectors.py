@@ -277,6 +277,20 @@ def _rows_around_ids(order: tuple) -> tuple[str, dict, object]:
     return kept
 
 
+def rows_of_page(queryset: QuerySet[InvolvementRequest], start: int, size: int) -> QuerySet:
+    """The rows of _ROW_COLUMNS of `size` requests from `start` of a list, in its order, as a
+    `values()` queryset: the page is cut from the list's ids (an index answers that), and
+    only its own rows are read in full."""
+    order = tuple(queryset.query.order_by or InvolvementRequest._meta.ordering)
+    page_ids = queryset.values("pk")[start : start + size]
+    return InvolvementRequest.objects.filter(pk__in=Subquery(page_ids)).order_by(*order).values(*_ROW_COLUMNS)
+
+
+def rows_as_cells(rows: list[dict]) -> list[dict]:
+    """`values()` rows of _ROW_COLUMNS as the cells of the table of requests."""
+    return _cells([tuple(row[column] for column in _ROW_COLUMNS) for row in rows])
+
+
 def counted_request_rows(
     queryset: QuerySet[InvolvementRequest], start: int, size: int
 ) -> tuple[list[dict], int]:
@@ -293,7 +307,7 @@ def newest_request_rows(user, size: int) -> tuple[list[dict], int]:
     found = _newest_of_lead(user.pk, size=size)
     if not found:
         return [], 0
-    return _cells([tuple(row[column] for column in _ROW_COLUMNS) for row in found]), found[0]["counted_total"]
+    return rows_as_cells(found), found[0]["counted_total"]
 
 
 @compiled_once

@@ -279,7 +279,14 @@ def queue(request):
     # An unfiltered tab's own count is kept until a request changes ("overdue" also moves
     # with the clock, so it is counted afresh).
     known = counts[name] if not filtering and name != "overdue" else None
-    page = _request_page(request, filterset.qs, count=known)
+    if filtering and name != "overdue" and filterset.is_valid():
+        page = _counted_page(
+            request,
+            lambda start, size: filterset.page_rows(name, start, size),
+            lambda: _request_page(request, filterset.qs),
+        )
+    else:
+        page = _request_page(request, filterset.qs, count=known)
     params = request.GET.copy()
     params.pop("page", None)
     return render(

@@ -22,13 +22,14 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.db.models.query import get_related_populators
 
 # How many sets of options a query keeps compiled before it starts again.
 KEPT_PER_QUERY = 16
 
 _ID = -987654321  # stands for the row's id while the query is compiled: no row has it
+_STAND_IN_DAY = datetime.date(1001, 1, 1)  # and days from this one for dates that vary
 
 
 class _Compiled(NamedTuple):
@@ -89,13 +90,30 @@ class Varying(NamedTuple):
     """An option of `compiled_varying` whose value changes from call to call (a search
     term, the ids chosen in a filter): the query is compiled with a stand-in in its place,
     and run with `as_param(value)` where the stand-in's parameter was. `value` is a str, an
-    int or a tuple of ints (one parameter each: how many is part of the query's shape)."""
+    int, a date, a saved model instance (its parameter is its pk, unless `as_param` says
+    otherwise), or a tuple of them (one parameter each: how many is part of the query's
+    shape)."""
 
-    value: str | int | tuple
+    value: str | int | datetime.date | Model | tuple
     as_param: Callable | None = None  # how the query turns the value into its parameter
 
+    def param(self, value):
+        if self.as_param is not None:
+            value = self.as_param(value)
+        elif isinstance(value, Model):
+            value = value.pk
+        # As Django sends a time or a day to this database (SQLite: as text).
+        ops = connections[DEFAULT_DB_ALIAS].ops
+        if isinstance(value, datetime.datetime):
+            return ops.adapt_datetimefield_value(value)
+        if isinstance(value, datetime.date):
+            return ops.adapt_datefield_value(value)
+        return value
 
-def compiled_varying(build: Callable[..., QuerySet], *, kept_shapes: int = KEPT_PER_QUERY):
+
+def compiled_varying(
+    build: Callable[..., QuerySet], *, kept_shapes: int = KEPT_PER_QUERY, prepare: bool = True
+):
     """As `compiled_without_id`, for a list whose filters take values the SQL must not be
     compiled for: `build(**options)` returns a `values()` queryset, and the options given as
     `Varying` reach it as stand-ins (a string no one types, ids no row has). The SQL is
@@ -113,13 +131,12 @@ def compiled_varying(build: Callable[..., QuerySet], *, kept_shapes: int = KEPT_
         if found is None:
             if len(kept) >= kept_shapes:
                 kept.clear()
-            found = kept[key] = _compile_varying(build, options)
+            found = kept[key] = _compile_varying(build, options, prepare=prepare)
         compiled, slots = found
         params = list(compiled.params)
         for at, name, index in slots:
             varying = options[name]
-            value = varying.value if index is None else varying.value[index]
-            params[at] = varying.as_param(value) if varying.as_param else value
+            params[at] = varying.param(varying.value if index is None else varying.value[index])
         return _as_dicts(compiled, _fetch(compiled, params))
 
     return rows
@@ -131,7 +148,7 @@ def _shape(value) -> tuple:
     return ("plain", value)
 
 
-def _compile_varying(build, options: dict) -> tuple[_Compiled, tuple]:
+def _compile_varying(build, options: dict, *, prepare: bool) -> tuple[_Compiled, tuple]:
     numbers = itertools.count(1)
     stand_ins, wanted = {}, {}  # option -> stand-in; stand-in parameter -> (option, index)
     for name, varying in options.items():
@@ -140,21 +157,26 @@ def _compile_varying(build, options: dict) -> tuple[_Compiled, tuple]:
         values = varying.value if isinstance(varying.value, tuple) else (varying.value,)
         made = []
         for index, value in enumerate(values):
+            number = next(numbers)
             if type(value) is int:
-                stand_in = _ID - next(numbers)
+                stand_in = _ID - number
             elif type(value) is str:
-                stand_in = f"ppestandin{next(numbers)}x"  # unchanged by lower(), strip(), escaping
+                stand_in = f"ppestandin{number}x"  # unchanged by lower(), strip(), escaping
+            elif type(value) is datetime.date:
+                stand_in = _STAND_IN_DAY + datetime.timedelta(days=number)
+            elif isinstance(value, Model):
+                stand_in = type(value)(pk=_ID - number)
             else:
-                raise TypeError(f"{name}: a varying value is a str, an int or a tuple of them")
+                raise TypeError(f"{name}: a varying value is a str, an int, a date or a model instance")
             made.append(stand_in)
-            param = varying.as_param(stand_in) if varying.as_param else stand_in
+            param = varying.param(stand_in)
             wanted[(type(param), param)] = (name, index if isinstance(varying.value, tuple) else None)
         stand_ins[name] = tuple(made) if isinstance(varying.value, tuple) else made[0]
-    compiled = _compile(build(**{**options, **stand_ins}), with_id=False)
+    compiled = _compile(build(**{**options, **stand_ins}), with_id=False, prepare=prepare)
     slots = tuple(
         (at, *wanted[(type(param), param)])
         for at, param in enumerate(compiled.params)
-        if isinstance(param, int | str) and (type(param), param) in wanted
+        if isinstance(param, int | str | datetime.date) and (type(param), param) in wanted
     )
     missing = set(wanted.values()) - {(name, index) for _, name, index in slots}
     if missing:
@@ -297,7 +319,7 @@ def _as_dicts(compiled: _Compiled, fetched: list[tuple]) -> list[dict]:
     return [dict(zip(names, row, strict=True)) for row in fetched]
 
 
-def _compile(queryset: QuerySet, *, with_id: bool = True) -> _Compiled:
+def _compile(queryset: QuerySet, *, with_id: bool = True, prepare: bool = True) -> _Compiled:
     if queryset.db != DEFAULT_DB_ALIAS:
         raise ValueError("compiled_once reads the default database only")
     query = queryset.query
@@ -317,5 +339,5 @@ def _compile(queryset: QuerySet, *, with_id: bool = True) -> _Compiled:
         names,
         compiler,
         compiler.get_converters(fields),
-        prepared_statement(sql, params),
+        prepared_statement(sql, params) if prepare else None,
     )

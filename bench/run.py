@@ -136,6 +136,7 @@ def dataset_line() -> str:
         "outcomes.EvaluationResponse": "evaluation responses",
         "people_bank.Session": "sessions",
         "people_bank.ExpenseClaim": "expense claims",
+        "ppe.AuditEvent": "audit events",
     }
     parts = []
     for label, name in wanted.items():

@@ -83,3 +83,19 @@ def test_a_page_view_is_recorded_at_once_and_other_writes_still_wait_for_the_dis
         assert cursor.fetchone()[0] == "on"
     changed = audit.record(request, "change", ppi_user)
     assert AuditEvent.objects.filter(pk=changed.pk, action="change").exists()
+
+
+def test_the_seeded_audit_trail_is_real_events_by_real_staff_that_the_log_lists(ppi_client, ppi_user):
+    import random
+
+    from ppe.demo import seed_audit
+    from tests.factories import PersonFactory
+
+    PersonFactory.create_batch(3)
+    seed_audit(rng=random.Random(3), count=400, log=lambda line: None)
+    events = AuditEvent.objects.exclude(action="view", subject_type="ppe.auditevent")
+    assert events.count() == 400
+    assert set(events.values_list("action", flat=True)) <= set(AuditEvent.Action.values)
+    assert set(events.values_list("username", flat=True)) <= {ppi_user.username}  # the only staff here
+    page = ppi_client.get(reverse("audit_log") + "?action=export").content.decode()
+    assert "Exported" in page and "people list" in page

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from ppe import counts
 from ppe.bulk import analyse
-from ppe.demo import create_demo_users
+from ppe.demo import create_demo_users, seed_audit
 
 APPS_IN_ORDER = ["people_bank", "involvement_requests", "outcomes"]
 
@@ -34,6 +34,7 @@ SCALES = {
         "suggestions": 300,
         "evaluations": 400,
         "sessions": 500,
+        "audit_events": 3_000,
     },
     "bench": {
         "people": 100_000,
@@ -44,6 +45,7 @@ SCALES = {
         "suggestions": 200_000,
         "evaluations": 200_000,
         "sessions": 50_000,
+        "audit_events": 1_000_000,
     },
 }
 
@@ -85,6 +87,10 @@ class Command(BaseCommand):
             module.seed(rng=rng, sizes=sizes, log=self.stdout.write)
             analyse(app)
             self.stdout.write(f"  {app}: {time.monotonic() - step:.1f} s")
+        step = time.monotonic()
+        seed_audit(rng=rng, count=sizes["audit_events"], log=self.stdout.write)
+        analyse("ppe")
+        self.stdout.write(f"  audit log: {time.monotonic() - step:.1f} s")
         counts.changed_everything()  # bulk inserts send no signals: forget any kept counts
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f} s."))
         self._print_logins()

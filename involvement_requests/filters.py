@@ -70,8 +70,12 @@ class RequestFilter(KeptChoicesFilterSet):
         """`size` rows from `start` of this queue as the (valid) form filters it, as the cells
         of the table, and how many requests it holds: from SQL compiled once per combination
         of filters, as building and compiling the queries took longer than running them.
-        The CMG, priority, rung and days chosen are what vary."""
-        options = {}
+        The CMG, priority, rung and days chosen are what vary, and the time now for the
+        queue of overdue assessments."""
+        from involvement_requests import selectors
+
+        now = Varying(timezone.now(), as_param=selectors.overdue_before) if queue == "overdue" else None
+        options = {"now": now}
         for name, value in self._filters_chosen().items():
             if name == "submitted_from" and value:
                 options[name] = Varying(value, as_param=submitted_from)
@@ -84,8 +88,6 @@ class RequestFilter(KeptChoicesFilterSet):
         total = _queue_total(queue=queue, **options)[0]["total"]
         if not total or start >= total:
             return [], total
-        from involvement_requests import selectors
-
         return selectors.rows_as_cells(_queue_rows(queue=queue, start=start, size=size, **options)), total
 
     def filter_rung(self, queryset, name, value):
@@ -115,17 +117,17 @@ def submitted_before(day: datetime.date) -> datetime.datetime:
 
 
 @functools.partial(compiled_varying, kept_shapes=64, prepare=False)
-def _queue_total(*, queue: str, **data) -> QuerySet:
+def _queue_total(*, queue: str, now, **data) -> QuerySet:
     from involvement_requests import selectors
 
     # COUNT(*) as a values() query: grouped by a constant, which Django leaves out of a
     # GROUP BY, so one row whatever the count (0 too).
-    chosen = RequestFilter().narrow(selectors.queue(queue), data).order_by()
+    chosen = RequestFilter().narrow(selectors.queue(queue, now), data).order_by()
     return chosen.annotate(one=Value(1)).values("one").annotate(total=Count("pk")).values("total")
 
 
 @functools.partial(compiled_varying, kept_shapes=64, prepare=False)
-def _queue_rows(*, queue: str, start: int, size: int, **data) -> QuerySet:
+def _queue_rows(*, queue: str, now, start: int, size: int, **data) -> QuerySet:
     from involvement_requests import selectors
 
-    return selectors.rows_of_page(RequestFilter().narrow(selectors.queue(queue), data), start, size)
+    return selectors.rows_of_page(RequestFilter().narrow(selectors.queue(queue, now), data), start, size)

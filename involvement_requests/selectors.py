@@ -382,12 +382,13 @@ def assessment_overdue_q(now=None) -> Q:
     return Q(status__in=rules.WAITING_FOR_ASSESSMENT, last_submitted_at__lt=overdue_before(now))
 
 
-QUEUES: dict[str, tuple[str, Callable[[], Q]]] = {
-    "new": ("New", lambda: Q(status=Status.SUBMITTED)),
-    "in_assessment": ("In assessment", lambda: Q(status=Status.IN_ASSESSMENT)),
-    "waiting": ("Waiting for information", lambda: Q(status=Status.MORE_INFO)),
-    "overdue": ("Assessment overdue", lambda: assessment_overdue_q()),
-    "all": ("All requests", lambda: Q()),
+# Each queue: its name, and what it holds (at `now`, for a queue that moves with the clock).
+QUEUES: dict[str, tuple[str, Callable[..., Q]]] = {
+    "new": ("New", lambda now=None: Q(status=Status.SUBMITTED)),
+    "in_assessment": ("In assessment", lambda now=None: Q(status=Status.IN_ASSESSMENT)),
+    "waiting": ("Waiting for information", lambda now=None: Q(status=Status.MORE_INFO)),
+    "overdue": ("Assessment overdue", lambda now=None: assessment_overdue_q(now)),
+    "all": ("All requests", lambda now=None: Q()),
 }
 
 
@@ -396,9 +397,9 @@ def _submitted() -> QuerySet[InvolvementRequest]:
     return InvolvementRequest.objects.exclude(status=Status.DRAFT)
 
 
-def queue(name: str) -> QuerySet[InvolvementRequest]:
+def queue(name: str, now: datetime.datetime | None = None) -> QuerySet[InvolvementRequest]:
     _label, condition = QUEUES.get(name, QUEUES["all"])
-    return _submitted().filter(condition()).order_by(F("last_submitted_at").asc(nulls_last=True), "id")
+    return _submitted().filter(condition(now)).order_by(F("last_submitted_at").asc(nulls_last=True), "id")
 
 
 def queue_figures() -> dict:

@@ -279,7 +279,7 @@ def queue(request):
     # An unfiltered tab's own count is kept until a request changes ("overdue" also moves
     # with the clock, so it is counted afresh).
     known = counts[name] if not filtering and name != "overdue" else None
-    if filtering and name != "overdue" and filterset.is_valid():
+    if (filtering or name == "overdue") and filterset.is_valid():
         page = _counted_page(
             request,
             lambda start, size: filterset.page_rows(name, start, size),

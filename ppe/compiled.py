@@ -90,11 +90,11 @@ class Varying(NamedTuple):
     """An option of `compiled_varying` whose value changes from call to call (a search
     term, the ids chosen in a filter): the query is compiled with a stand-in in its place,
     and run with `as_param(value)` where the stand-in's parameter was. `value` is a str, an
-    int, a date, a saved model instance (its parameter is its pk, unless `as_param` says
+    int, a date, a time, a saved model instance (its parameter is its pk, unless `as_param` says
     otherwise), or a tuple of them (one parameter each: how many is part of the query's
     shape)."""
 
-    value: str | int | datetime.date | Model | tuple
+    value: str | int | datetime.date | datetime.datetime | Model | tuple
     as_param: Callable | None = None  # how the query turns the value into its parameter
 
     def param(self, value):
@@ -164,10 +164,15 @@ def _compile_varying(build, options: dict, *, prepare: bool) -> tuple[_Compiled,
                 stand_in = f"ppestandin{number}x"  # unchanged by lower(), strip(), escaping
             elif type(value) is datetime.date:
                 stand_in = _STAND_IN_DAY + datetime.timedelta(days=number)
+            elif type(value) is datetime.datetime:
+                moment = datetime.datetime.combine(_STAND_IN_DAY, datetime.time(), value.tzinfo)
+                stand_in = moment + datetime.timedelta(seconds=number)
             elif isinstance(value, Model):
                 stand_in = type(value)(pk=_ID - number)
             else:
-                raise TypeError(f"{name}: a varying value is a str, an int, a date or a model instance")
+                raise TypeError(
+                    f"{name}: a varying value is a str, an int, a date, a time or a model instance"
+                )
             made.append(stand_in)
             param = varying.param(stand_in)
             wanted[(type(param), param)] = (name, index if isinstance(varying.value, tuple) else None)

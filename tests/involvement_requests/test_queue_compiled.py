@@ -61,7 +61,7 @@ def test_every_combination_of_filters_gives_the_rows_and_total_of_its_own_querys
         f"cmg={cmgs[1].pk}&submitted_from=2026-06-03&status=submitted",
         "status=withdrawn",  # none at all
     ]
-    for query, queue in itertools.product(queries, ["all", "new", "in_assessment"]):
+    for query, queue in itertools.product(queries, ["all", "new", "in_assessment", "overdue"]):
         filterset = RequestFilter(QueryDict(query), queryset=selectors.queue(queue))
         assert filterset.is_valid(), filterset.form.errors
         for start in (0, 2):
@@ -80,3 +80,22 @@ def test_the_filtered_queue_pages_on_and_a_page_past_its_end_shows_the_last(ppi_
     past = ppi_client.get(url + "&page=9")
     assert past.status_code == 200
     assert "Request 22<" in past.content.decode()  # the last of the twelve on that CMG
+
+
+def test_the_overdue_queue_moves_with_the_clock(ppi_client, settings):
+    lead = factories.UserFactory(role="QI lead")
+    now = timezone.now()
+    for days in (3, 9, 20):
+        factories.InvolvementRequestFactory(
+            submitted_by=lead,
+            title=f"Waiting {days} days",
+            status=Status.SUBMITTED,
+            last_submitted_at=now - datetime.timedelta(days=days),
+        )
+    url = reverse("involvement_requests:queue") + "?queue=overdue"
+    settings.REQUESTS_ASSESSMENT_DUE_DAYS = 10
+    page = ppi_client.get(url).content.decode()
+    assert "Waiting 20 days" in page and "Waiting 9 days" not in page
+    settings.REQUESTS_ASSESSMENT_DUE_DAYS = 5  # the same SQL, another moment to count from
+    page = ppi_client.get(url).content.decode()
+    assert "Waiting 20 days" in page and "Waiting 9 days" in page and "Waiting 3 days" not in page

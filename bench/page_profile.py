@@ -94,9 +94,10 @@ def main() -> None:
     parser.add_argument("--functions", type=int, default=25)
     parser.add_argument("--sort", default="tottime", help="tottime or cumulative")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN ANALYZE the N slowest queries")
+    parser.add_argument("--role", default="ppi", help="who opens a URL given as the label: ppi, qi or board")
     args = parser.parse_args()
     if args.label.startswith("/"):  # a URL of its own, e.g. the floor: /__floor__/25/
-        chosen = [(args.label, "ppi", args.label)]
+        chosen = [(args.label, args.role, args.label)]
     else:
         pages, _missing = all_pages()
         chosen = [page for page in pages if args.label.lower() in page[0].lower()]

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from dataclasses import field as dc_field
 
 from django import forms, template
-from django.forms.boundfield import BoundField, BoundWidget
+from django.forms.boundfield import BoundField
 from django.forms.formsets import BaseFormSet
 from django.forms.utils import ErrorList
-from django.utils.html import format_html_join
+from django.utils.html import conditional_escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from ppe.form_pack import NHSDateInput
@@ -149,6 +149,20 @@ class FieldView:
     def focus_id(self) -> str:
         return focus_id(self.bf)
 
+    @property
+    def choice_items(self) -> SafeString:
+        """Each radio or checkbox with its label, as choices.html lays them out: written here
+        rather than by a template loop, which cost more than the rest of a long list."""
+        kind = conditional_escape(self.kind)
+        return mark_safe(  # noqa: S308 (the tags are built escaped; ids and labels escaped here)
+            "".join(
+                f'<div class="nhsuk-{kind}__item">\n        {choice.tag}\n        <label class="nhsuk-label'
+                f' nhsuk-{kind}__label" for="{conditional_escape(choice.id)}">'
+                f"{conditional_escape(choice.label)}</label>\n      </div>\n      "
+                for choice in self.choices
+            )
+        )
+
 
 def choice_options(bf: BoundField, input_class: str) -> list[Choice]:
     """One Choice per radio or checkbox, each input rendered by Django with our class."""
@@ -165,9 +179,27 @@ def choice_options(bf: BoundField, input_class: str) -> list[Choice]:
         for option in options:
             if option["value"] in ("", None):
                 continue  # a "---------" blank choice makes no sense as a radio
-            tag = BoundWidget(widget, option, bf.form.renderer).tag(wrap_label=False)
-            choices.append(Choice(id=option["attrs"].get("id", ""), label=str(option["label"]), tag=tag))
+            choices.append(
+                Choice(id=option["attrs"].get("id", ""), label=str(option["label"]), tag=option_tag(option))
+            )
     return choices
+
+
+def option_tag(option: dict) -> SafeString:
+    """One radio's or checkbox's <input>, as Django's widget templates draw it (BoundWidget's
+    tag without its label), written out here: a request form's lists of services and
+    issues are some three hundred options, and a template render for each was most of the
+    time the page took."""
+    html = [f'<input type="{conditional_escape(option["type"])}" name="{conditional_escape(option["name"])}"']
+    if option["value"] is not None:
+        html.append(f' value="{conditional_escape(option["value"])}"')
+    for name, value in option["attrs"].items():
+        if value is True:
+            html.append(f" {conditional_escape(name)}")
+        elif value is not False:
+            html.append(f' {conditional_escape(name)}="{conditional_escape(value)}"')
+    html.append(">")
+    return mark_safe("".join(html))  # noqa: S308 (every part escaped above)
 
 
 def date_part_errors(bf: BoundField, show_errors: bool) -> list[bool]:

@@ -350,3 +350,32 @@ def test_file_upload_shows_the_current_file_and_a_way_to_remove_it():
     assert page.label_for("minutes-clear_id")
     form_tag = next(e for e in page.elements if e.tag == "form")
     assert form_tag.attrs["enctype"] == "multipart/form-data"
+
+
+@pytest.mark.parametrize(
+    "widget, value",
+    [
+        (
+            forms.CheckboxSelectMultiple(attrs={"class": "nhsuk-checkboxes__input", "data-x": 'a "b" <c>'}),
+            ["2", "x&y"],
+        ),
+        (forms.RadioSelect(attrs={"class": "nhsuk-radios__input", "disabled": True, "data-off": False}), "2"),
+        (forms.RadioSelect(), None),
+    ],
+)
+def test_each_option_is_drawn_exactly_as_django_draws_it(widget, value):
+    from django.forms.boundfield import BoundWidget
+    from django.forms.renderers import get_default_renderer
+
+    from ppe.templatetags.nhsuk import option_tag
+
+    widget.choices = [("1", "One"), ("2", "Two & more"), ("x&y", 'Quote " here'), (3, "Three")]
+    options = [
+        option
+        for _group, group, _n in widget.optgroups("pick", widget.format_value(value), {"id": "id_pick"})
+        for option in group
+    ]
+    assert len(options) == 4
+    for option in options:
+        django_drew = BoundWidget(widget, option, get_default_renderer()).tag(wrap_label=False)
+        assert option_tag(option) == django_drew

@@ -123,7 +123,7 @@ def _queue_total(*, queue: str, now, **data) -> QuerySet:
     # COUNT(*) as a values() query: grouped by a constant, which Django leaves out of a
     # GROUP BY, so one row whatever the count (0 too).
     chosen = RequestFilter().narrow(selectors.queue(queue, now), data).order_by()
-    return chosen.annotate(one=Value(1)).values("one").annotate(total=Count("pk")).values("total")
+    return chosen.annotate(one=Value(1)).values("one").annotate(total=Count("*")).values("total")
 
 
 @functools.partial(compiled_varying, kept_shapes=64, prepare=False)

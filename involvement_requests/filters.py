@@ -3,7 +3,7 @@ import functools
 
 import django_filters
 from django import forms
-from django.db.models import Count, Model, QuerySet, Value
+from django.db.models import Count, Model, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -68,7 +68,8 @@ class RequestFilter(KeptChoicesFilterSet):
 
     def page_rows(self, queue: str, start: int, size: int) -> tuple[list[dict], int]:
         """`size` rows from `start` of this queue as the (valid) form filters it, as the cells
-        of the table, and how many requests it holds: from SQL compiled once per combination
+        of the table, and how many requests it holds (0 past its end, where there are no
+        rows to carry the count): from SQL compiled once per combination
         of filters, as building and compiling the queries took longer than running them.
         The CMG, priority, rung and days chosen are what vary, and the time now for the
         queue of overdue assessments."""
@@ -85,10 +86,9 @@ class RequestFilter(KeptChoicesFilterSet):
                 options[name] = Varying(value)
             else:
                 options[name] = value
-        total = _queue_total(queue=queue, **options)[0]["total"]
-        if not total or start >= total:
-            return [], total
-        return selectors.rows_as_cells(_queue_rows(queue=queue, start=start, size=size, **options)), total
+        rows = _queue_rows(queue=queue, start=start, size=size, **options)
+        # Each row carries the count; none past the end (the caller asks again there).
+        return selectors.rows_as_cells(rows), rows[0]["total"] if rows else 0
 
     def filter_rung(self, queryset, name, value):
         # The planned rung once assessed, else the one proposed: one expression, which
@@ -117,17 +117,12 @@ def submitted_before(day: datetime.date) -> datetime.datetime:
 
 
 @functools.partial(compiled_varying, kept_shapes=64, prepare=False)
-def _queue_total(*, queue: str, now, **data) -> QuerySet:
-    from involvement_requests import selectors
-
-    # COUNT(*) as a values() query: grouped by a constant, which Django leaves out of a
-    # GROUP BY, so one row whatever the count (0 too).
-    chosen = RequestFilter().narrow(selectors.queue(queue, now), data).order_by()
-    return chosen.annotate(one=Value(1)).values("one").annotate(total=Count("*")).values("total")
-
-
-@functools.partial(compiled_varying, kept_shapes=64, prepare=False)
 def _queue_rows(*, queue: str, now, start: int, size: int, **data) -> QuerySet:
+    """The page's rows, each with how many the whole list holds: one statement, the count
+    a subquery PostgreSQL works out once (an index-only COUNT(*), grouped by a constant,
+    which Django leaves out of a GROUP BY)."""
     from involvement_requests import selectors
 
-    return selectors.rows_of_page(RequestFilter().narrow(selectors.queue(queue, now), data), start, size)
+    chosen = RequestFilter().narrow(selectors.queue(queue, now), data)
+    count = chosen.order_by().annotate(one=Value(1)).values("one").annotate(total=Count("*")).values("total")
+    return selectors.rows_of_page(chosen, start, size).annotate(total=Subquery(count))

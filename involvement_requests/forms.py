@@ -17,6 +17,7 @@ from involvement_requests.models import (
     Recommendation,
     Rung,
 )
+from people_bank.forms import grouped_by_cmg
 from people_bank.models import ClinicalManagementGroup, Day, Interest, Organisation, Service
 from ppe.access import Role, can
 from ppe.form_pack import NHSDateField, NHSFormMixin, nhs_formfield_callback
@@ -140,8 +141,10 @@ class InvolvementRequestForm(NHSFormMixin, forms.ModelForm):
         self.fields["priority"].empty_label = "Choose a priority"
         self.fields["cmg"].empty_label = "Choose a Clinical Management Group"
         self.fields["service"].empty_label = "Choose a service"
-        self.fields["service"].queryset = Service.objects.filter(is_active=True).select_related("cmg")
-        self.fields["services_wanted"].queryset = Service.objects.filter(is_active=True).select_related("cmg")
+        self.fields["service"].queryset = Service.objects.filter(is_active=True)
+        self.fields["services_wanted"].queryset = Service.objects.filter(is_active=True)
+        grouped_by_cmg(self.fields["service"])
+        grouped_by_cmg(self.fields["services_wanted"])
         self.fields["interests_wanted"].queryset = Interest.objects.filter(is_active=True)
         owner_id = self.instance.submitted_by_id if self.instance.pk else getattr(user, "pk", None)
         self.fields["co_leads"].queryset = qi_leads().exclude(pk=owner_id)

@@ -110,6 +110,7 @@ class Choice:
     id: str
     label: str
     tag: SafeString
+    group: str = ""  # the heading it comes under, for grouped options (services by CMG)
 
 
 @dataclass
@@ -154,14 +155,17 @@ class FieldView:
         """Each radio or checkbox with its label, as choices.html lays them out: written here
         rather than by a template loop, which cost more than the rest of a long list."""
         kind = conditional_escape(self.kind)
-        return mark_safe(  # noqa: S308 (the tags are built escaped; ids and labels escaped here)
-            "".join(
+        html, group = [], ""
+        for choice in self.choices:
+            if choice.group != group:  # grouped options: each group under its own heading
+                group = choice.group
+                html.append(f'<p class="ppe-choice-group">{conditional_escape(group)}</p>\n      ')
+            html.append(
                 f'<div class="nhsuk-{kind}__item">\n        {choice.tag}\n        <label class="nhsuk-label'
                 f' nhsuk-{kind}__label" for="{conditional_escape(choice.id)}">'
                 f"{conditional_escape(choice.label)}</label>\n      </div>\n      "
-                for choice in self.choices
             )
-        )
+        return mark_safe("".join(html))  # noqa: S308 (the tags are built escaped; the rest escaped here)
 
 
 def choice_options(bf: BoundField, input_class: str) -> list[Choice]:
@@ -175,12 +179,17 @@ def choice_options(bf: BoundField, input_class: str) -> list[Choice]:
     attrs["class"] = join_classes(input_class, widget.attrs.get("class"))
     value = widget.format_value(bf.value())
     choices = []
-    for _group, options, _index in widget.optgroups(bf.html_name, value, attrs):
+    for group, options, _index in widget.optgroups(bf.html_name, value, attrs):
         for option in options:
             if option["value"] in ("", None):
                 continue  # a "---------" blank choice makes no sense as a radio
             choices.append(
-                Choice(id=option["attrs"].get("id", ""), label=str(option["label"]), tag=option_tag(option))
+                Choice(
+                    id=option["attrs"].get("id", ""),
+                    label=str(option["label"]),
+                    tag=option_tag(option),
+                    group=str(group or ""),
+                )
             )
     return choices
 

@@ -48,6 +48,25 @@ def test_a_member_of_the_public_can_sign_up_without_an_account():
     assert EqualityMonitoring.objects.get(person=person).ethnicity == "asian_indian"
 
 
+def test_services_are_listed_under_their_clinical_management_group():
+    from tests.factories import ClinicalManagementGroupFactory
+
+    cancer, women = (
+        ClinicalManagementGroupFactory(name="Cancer"),
+        ClinicalManagementGroupFactory(name="Women's"),
+    )
+    ServiceFactory(name="Oncology", cmg=cancer)
+    ServiceFactory(name="Maternity", cmg=women)
+    ServiceFactory(name="Breast Care", cmg=cancer)
+    page = Client().get(URL).content.decode()
+    headings = [
+        page.index('class="ppe-choice-group">Cancer<'),
+        page.index('class="ppe-choice-group">Women&#x27;s<'),
+    ]
+    places = [page.index(f">{name}</label>") for name in ("Breast Care", "Oncology", "Maternity")]
+    assert headings[0] < places[0] < places[1] < headings[1] < places[2]
+
+
 def test_the_sign_up_page_works_on_a_phone_screen():
     html = Client().get(URL).content.decode()
     assert 'name="viewport" content="width=device-width, initial-scale=1"' in html

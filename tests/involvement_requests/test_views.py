@@ -550,6 +550,11 @@ def test_the_queue_filters_by_cmg_and_shows_overdue_requests(ppi_client, setting
     url = reverse("involvement_requests:queue")
     filtered = ppi_client.get(url, {"queue": "all", "cmg": renal.pk}).content.decode()
     assert "Just arrived" in filtered and "Waiting long" not in filtered
+    assert "1 request matches these filters." in filtered
+    both = ppi_client.get(url, {"queue": "all", "status": "submitted"}).content.decode()
+    assert "2 requests match these filters." in both
+    none = ppi_client.get(url, {"queue": "all", "status": "active"}).content.decode()
+    assert "0 requests match these filters." in none and "No requests here." in none
     overdue = ppi_client.get(url, {"queue": "overdue"}).content.decode()
     assert "Waiting long" in overdue and "Just arrived" not in overdue
 

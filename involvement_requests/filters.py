@@ -11,6 +11,7 @@ from involvement_requests.models import InvolvementRequest, QualityPriority, Run
 from people_bank.models import ClinicalManagementGroup
 from ppe.compiled import Varying, compiled_varying
 from ppe.filters import DateBox, KeptChoicesFilterSet
+from ppe.formats import start_of_day
 
 
 class QueueFilterForm(forms.Form):
@@ -54,17 +55,11 @@ class RequestFilter(KeptChoicesFilterSet):
         form = QueueFilterForm
 
     def filter_queryset(self, queryset):
-        return self.narrow(queryset, self._filters_chosen())
+        return self.filtered_by(queryset, self._filters_chosen())
 
     def _filters_chosen(self) -> dict:
         # `queue` rides along in the form to keep the chosen queue; it is not a filter.
         return {name: value for name, value in self.form.cleaned_data.items() if name != "queue"}
-
-    def narrow(self, queryset, data: dict):
-        """The requests of `queryset` that `data` (cleaned values, by filter) chooses."""
-        for name, value in data.items():
-            queryset = self.filters[name].filter(queryset, value)
-        return queryset
 
     def page_rows(self, queue: str, start: int, size: int) -> tuple[list[dict], int]:
         """`size` rows from `start` of this queue as the (valid) form filters it, as the cells
@@ -79,7 +74,7 @@ class RequestFilter(KeptChoicesFilterSet):
         options = {"now": now}
         for name, value in self._filters_chosen().items():
             if name == "submitted_from" and value:
-                options[name] = Varying(value, as_param=submitted_from)
+                options[name] = Varying(value, as_param=start_of_day)
             elif name == "submitted_to" and value:
                 options[name] = Varying(value, as_param=submitted_before)
             elif isinstance(value, Model):
@@ -100,20 +95,15 @@ class RequestFilter(KeptChoicesFilterSet):
     # Whole days in local time, compared with the stored time itself so that an index
     # on it can answer (converting each row's time to a date cannot use one).
     def filter_submitted_from(self, queryset, name, value):
-        return queryset.filter(last_submitted_at__gte=submitted_from(value))
+        return queryset.filter(last_submitted_at__gte=start_of_day(value))
 
     def filter_submitted_to(self, queryset, name, value):
         return queryset.filter(last_submitted_at__lt=submitted_before(value))
 
 
-def submitted_from(day: datetime.date) -> datetime.datetime:
-    """The first moment of `day`, local time."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
 def submitted_before(day: datetime.date) -> datetime.datetime:
     """The first moment after `day`, local time."""
-    return submitted_from(day + datetime.timedelta(days=1))
+    return start_of_day(day + datetime.timedelta(days=1))
 
 
 @functools.partial(compiled_varying, kept_shapes=64, prepare=False)
@@ -123,6 +113,6 @@ def _queue_rows(*, queue: str, now, start: int, size: int, **data) -> QuerySet:
     which Django leaves out of a GROUP BY)."""
     from involvement_requests import selectors
 
-    chosen = RequestFilter().narrow(selectors.queue(queue, now), data)
+    chosen = RequestFilter().filtered_by(selectors.queue(queue, now), data)
     count = chosen.order_by().annotate(one=Value(1)).values("one").annotate(total=Count("*")).values("total")
     return selectors.rows_of_page(chosen, start, size).annotate(total=Subquery(count))

@@ -61,7 +61,7 @@ from people_bank.selectors import people_for_matching
 from ppe import counts
 from ppe.access import can
 from ppe.compiled import compiled_objects, compiled_once
-from ppe.formats import short_date
+from ppe.formats import short_date, start_of_day
 from ppe.links import row_url
 
 ColeadLink = InvolvementRequest.co_leads.through
@@ -238,8 +238,7 @@ def request_rows(queryset: QuerySet[InvolvementRequest], page_ids: QuerySet) -> 
     The CMG and rung names come from reference(): joined as well, they made
     PostgreSQL spend longer planning the query than running it. Each cell is worked out
     here once rather than by template tags per row; one query whatever the rows."""
-    order = tuple(queryset.query.order_by or InvolvementRequest._meta.ordering)
-    sql, converters, compiler = _rows_around_ids(order)
+    sql, converters, compiler = _rows_around_ids(_order_of(queryset))
     try:
         ids_sql, ids_params = page_ids.query.sql_with_params()
     except EmptyResultSet:  # a list that can hold nothing (`none()`, a refused filter)
@@ -263,11 +262,7 @@ def _rows_around_ids(order: tuple) -> tuple[str, dict, object]:
     of the filtered list) change; they take _PAGE_IDS' place."""
     kept = _ROWS_SQL.get(order)
     if kept is None:
-        rows = (
-            InvolvementRequest.objects.filter(pk__in=RawSQL(_PAGE_IDS, ()))  # noqa: S611 (constant SQL)
-            .order_by(*order)
-            .values_list(*_ROW_COLUMNS)
-        )
+        rows = _rows_among(RawSQL(_PAGE_IDS, ()), order).values_list(*_ROW_COLUMNS)  # noqa: S611 (constant SQL)
         compiler = rows.query.get_compiler(using=rows.db)
         sql, params = compiler.as_sql()
         if params or sql.count(_PAGE_IDS) != 1:  # the ids' own params must be the only ones
@@ -281,9 +276,17 @@ def rows_of_page(queryset: QuerySet[InvolvementRequest], start: int, size: int) 
     """The rows of _ROW_COLUMNS of `size` requests from `start` of a list, in its order, as a
     `values()` queryset: the page is cut from the list's ids (an index answers that), and
     only its own rows are read in full."""
-    order = tuple(queryset.query.order_by or InvolvementRequest._meta.ordering)
     page_ids = queryset.values("pk")[start : start + size]
-    return InvolvementRequest.objects.filter(pk__in=Subquery(page_ids)).order_by(*order).values(*_ROW_COLUMNS)
+    return _rows_among(Subquery(page_ids), _order_of(queryset)).values(*_ROW_COLUMNS)
+
+
+def _order_of(queryset: QuerySet[InvolvementRequest]) -> tuple:
+    return tuple(queryset.query.order_by or InvolvementRequest._meta.ordering)
+
+
+def _rows_among(page_ids, order: tuple) -> QuerySet[InvolvementRequest]:
+    """The requests whose ids `page_ids` (a subquery) gives, in a list's order."""
+    return InvolvementRequest.objects.filter(pk__in=page_ids).order_by(*order)
 
 
 def rows_as_cells(rows: list[dict]) -> list[dict]:
@@ -499,9 +502,7 @@ TOP_RUNGS = 3
 def requests_figures(start: datetime.date, end: datetime.date) -> dict:
     """Figures on requests for the Board report, for submissions from `start` to `end`
     inclusive. A fixed handful of queries whatever the number of requests."""
-    tz = timezone.get_current_timezone()
-    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
-    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    since, until = start_of_day(start), start_of_day(end + datetime.timedelta(days=1))
     received = InvolvementRequest.objects.filter(submitted_at__gte=since, submitted_at__lt=until)
     decided = {
         "received": Count("pk"),
@@ -620,9 +621,7 @@ def rung_for_matching(request: InvolvementRequest) -> Rung | None:
 
 
 def _recent_since(months: int) -> datetime.datetime:
-
-    day = add_months(timezone.localdate(), -months)
-    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+    return start_of_day(add_months(timezone.localdate(), -months))
 
 
 def group_person_ids(request: InvolvementRequest) -> set[int]:
@@ -992,7 +991,7 @@ def organisation_invitations_for(request: InvolvementRequest) -> list[dict]:
     ]
 
 
-def response_counts(invitations: Iterable[Invitation]) -> dict[str, int]:
+def response_counts(invitations: Iterable[dict]) -> dict[str, int]:
     """Invited, accepted, declined and no reply, from a request's invitations (the page
     lists them all anyway)."""
     statuses = Counter(invitation["status"] for invitation in invitations)

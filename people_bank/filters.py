@@ -18,6 +18,7 @@ from django.utils import timezone
 from people_bank.models import Day, Interest, Organisation, PatientPartner, Person, Service
 from ppe.compiled import Varying, compiled_varying
 from ppe.filters import KeptChoicesFilterSet
+from ppe.formats import start_of_day
 
 SIX_MONTHS = datetime.timedelta(days=183)
 TRIGRAM_MIN = 3  # a trigram index cannot help with a search shorter than three letters
@@ -175,8 +176,7 @@ class PersonFilter(NHSFilterSet):
 
     def filter_last_contact(self, queryset, name, value):
         # From the start of the day six months ago: the same people all day long.
-        day = self.today - SIX_MONTHS
-        cutoff = timezone.make_aware(datetime.datetime(day.year, day.month, day.day))
+        cutoff = start_of_day(self.today - SIX_MONTHS)
         if value == "stale":
             return queryset.filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True))
         return queryset.filter(last_contact_at__gte=cutoff)
@@ -203,8 +203,7 @@ class PersonFilter(NHSFilterSet):
 
     def narrow(self, queryset, data: dict, *, searching: bool):
         """The people `data` (cleaned values, by filter) chooses, in the order it asks for."""
-        for name, value in data.items():
-            queryset = self.filters[name].filter(queryset, value)
+        queryset = self.filtered_by(queryset, data)
         if searching:
             # Searching: let PostgreSQL find the few matches through the trigram index and
             # sort them, rather than walk the whole name index testing each row. Ordering

@@ -70,20 +70,9 @@ def compiled_once(build: Callable[..., QuerySet]) -> Callable[..., list[dict]]:
 def compiled_without_id(build: Callable[..., QuerySet]) -> Callable[..., list[dict]]:
     """As `compiled_once`, for a query that reads no one row: a list's newest rows, a month's
     export. `build(**options)` returns a `values()` queryset, compiled once for each set of
-    options (which must be few: a status, a month)."""
-    kept: dict[tuple, _Compiled] = {}
-
-    @functools.wraps(build)
-    def rows(**options) -> list[dict]:
-        key = tuple(sorted(options.items()))
-        compiled = kept.get(key)
-        if compiled is None:
-            if len(kept) >= KEPT_PER_QUERY:
-                kept.clear()
-            compiled = kept[key] = _compile(build(**options), with_id=False)
-        return _as_dicts(compiled, _fetch(compiled, compiled.params))
-
-    return rows
+    options (which must be few: a status, a month). `compiled_varying` with no value that
+    varies."""
+    return compiled_varying(build)
 
 
 class Varying(NamedTuple):
@@ -111,9 +100,7 @@ class Varying(NamedTuple):
         return value
 
 
-def compiled_varying(
-    build: Callable[..., QuerySet], *, kept_shapes: int = KEPT_PER_QUERY, prepare: bool = True
-):
+def compiled_varying(build: Callable[..., QuerySet], *, kept_shapes: int | None = None, prepare: bool = True):
     """As `compiled_without_id`, for a list whose filters take values the SQL must not be
     compiled for: `build(**options)` returns a `values()` queryset, and the options given as
     `Varying` reach it as stand-ins (a string no one types, ids no row has). The SQL is
@@ -121,7 +108,8 @@ def compiled_varying(
     each has), and each call puts its own values in the stand-ins' places. Compiling fails
     if a stand-in does not reach the SQL as `as_param` says it does, so a filter that
     changes a value in a way the caller did not declare is caught the first time, not run
-    with the wrong value."""
+    with the wrong value. At most `kept_shapes` shapes are kept (KEPT_PER_QUERY unless
+    given)."""
     kept: dict[tuple, tuple[_Compiled, tuple]] = {}
 
     @functools.wraps(build)
@@ -129,7 +117,7 @@ def compiled_varying(
         key = tuple(sorted((name, _shape(value)) for name, value in options.items()))
         found = kept.get(key)
         if found is None:
-            if len(kept) >= kept_shapes:
+            if len(kept) >= (kept_shapes or KEPT_PER_QUERY):
                 kept.clear()
             found = kept[key] = _compile_varying(build, options, prepare=prepare)
         compiled, slots = found

@@ -10,6 +10,11 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS, MONTHS_3
 
 
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """The first moment of `day`, local time: where a range of whole days starts and ends."""
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=timezone.get_current_timezone())
+
+
 def local(value: datetime.datetime) -> datetime.datetime:
     """A moment in the Trust's time (TIME_ZONE). No other zone is ever activated, so this
     skips timezone.localtime's per-call lookup of the active one: a table calls it per row."""

@@ -169,7 +169,8 @@ class FieldView:
 
 
 def choice_options(bf: BoundField, input_class: str) -> list[Choice]:
-    """One Choice per radio or checkbox, each input rendered by Django with our class."""
+    """One Choice per radio or checkbox, each input written as Django draws it (option_tag)
+    with our class, under its group's name where the options are grouped."""
     widget = bf.field.widget
     attrs = {"id": base_id(bf)} if base_id(bf) else {}
     attrs = bf.build_widget_attrs(attrs)
